@@ -1,0 +1,1 @@
+"""dpup: New Zealand's Data Protection and Use Policy toolkit as software."""

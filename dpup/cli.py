@@ -1,0 +1,85 @@
+"""The ``dpup`` command: Flask's CLI around the app factory, plus dpup's own commands."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import FlaskGroup, ScriptInfo, run_command
+
+from dpup import config
+from dpup.engine import LibraryError, load_library
+from dpup.engine.library import Library
+
+
+def _create_app():
+    from dpup.web.app import create_app
+
+    return create_app()
+
+
+def _library(only: Path | None = None) -> Library:
+    trees = Path(os.environ.get("DPUP_TREES_DIR", config.TREES_DIR))
+    content = Path(os.environ.get("DPUP_CONTENT_DIR", config.CONTENT_DIR))
+    return load_library(trees, content, only=only)
+
+
+def _fail_on_problems(library: Library) -> None:
+    if library.problems:
+        for problem in library.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(library.problems)} problem(s) found.", err=True)
+        sys.exit(1)
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
+def main() -> None:
+    """dpup: DPUP decision trees, checklists and assessment reports."""
+
+
+@main.command(with_appcontext=False)
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+def validate(path: Path | None) -> None:
+    """Check the decision trees, checklists and content (or just PATH) and list every problem."""
+    try:
+        library = _library(only=path.resolve() if path else None)
+    except LibraryError as exc:
+        _fail_on_problems(Library(vocabulary=None, problems=exc.problems))
+    _fail_on_problems(library)
+    for tree in library.trees.values():
+        click.echo(
+            f"ok  tree       {tree.id}: {len(tree.questions)} questions, {len(tree.outcomes)} outcomes"
+            f" (version {tree.version}, {tree.file.content_hash})"
+        )
+    for checklist in library.checklists.values():
+        click.echo(f"ok  checklist  {checklist.id}: {len(checklist.items)} items (version {checklist.version})")
+    if path is None:
+        click.echo(f"ok  content    {len(library.pages)} pages")
+
+
+@main.command(with_appcontext=False)
+@click.argument("kind", type=click.Choice(["tree", "checklist"]), default="tree")
+def schema(kind: str) -> None:
+    """Print the JSON Schema of tree or checklist files, for editors."""
+    from dpup.engine.model import Checklist, Tree
+
+    model = Tree if kind == "tree" else Checklist
+    click.echo(json.dumps(model.model_json_schema(), indent=2))
+
+
+@main.command("run", params=run_command.params, help=run_command.help, with_appcontext=False)
+@click.pass_context
+def run(ctx: click.Context, **kwargs) -> None:
+    """Validate the knowledge files, bring the database up to date, then serve."""
+    from dpup.storage.setup import upgrade_database
+
+    try:
+        app = ctx.ensure_object(ScriptInfo).load_app()
+    except LibraryError as exc:
+        _fail_on_problems(Library(vocabulary=None, problems=exc.problems))
+    with app.app_context():
+        upgrade_database()
+    ctx.invoke(run_command, **kwargs)

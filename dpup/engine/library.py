@@ -1,0 +1,130 @@
+"""The whole knowledge base: vocabulary, trees, checklists and content pages, validated together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from dpup.engine.content import Page, load_pages
+from dpup.engine.model import Checklist, Tree, Vocabulary
+from dpup.engine.problems import Problem
+from dpup.engine.validate import FILE, Known, check_checklist_file, check_tree_file, iter_files
+from dpup.engine.yamlfile import YamlError, parse_yaml
+
+VOCABULARY_FILE = "vocabulary.yaml"
+CHECKLISTS_DIR = "checklists"
+
+
+class LibraryError(Exception):
+    """The knowledge files have problems; ``problems`` lists every one."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class Library:
+    vocabulary: Vocabulary
+    trees: dict[str, Tree] = field(default_factory=dict)
+    checklists: dict[str, Checklist] = field(default_factory=dict)
+    pages: dict[str, Page] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def raise_for_problems(self) -> "Library":
+        if self.problems:
+            raise LibraryError(self.problems)
+        return self
+
+
+def load_vocabulary(path: Path) -> Vocabulary:
+    try:
+        data = parse_yaml(path.read_text(encoding="utf-8")).data
+        return Vocabulary.model_validate(data)
+    except (OSError, YamlError, ValidationError) as exc:
+        raise LibraryError([Problem(str(path), FILE, f"cannot load the vocabulary: {exc}")]) from exc
+
+
+def load_library(trees_dir: Path, content_dir: Path, only: Path | None = None) -> Library:
+    """Load and validate everything under ``trees_dir`` and ``content_dir``.
+
+    ``only`` restricts the trees and checklists to one file or folder (``dpup validate PATH``);
+    the vocabulary and pages still come from the library folders, unless that folder has its own.
+    """
+    vocab_path = trees_dir / VOCABULARY_FILE
+    if only is not None and only.is_dir() and (only / VOCABULARY_FILE).exists():
+        vocab_path = only / VOCABULARY_FILE
+    library = Library(load_vocabulary(vocab_path))
+    library.pages, library.problems = load_pages(content_dir)
+    known = Known(library.vocabulary, set(library.pages))
+    tree_files, checklist_files = _files(trees_dir if only is None else only)
+    for path in tree_files:
+        _add(library.trees, check_tree_file(path, known), library.problems, path)
+    for path in checklist_files:
+        _add(library.checklists, check_checklist_file(path, known), library.problems, path)
+    _check_links(library, _ids_in(trees_dir) if only is not None else None)
+    return library
+
+
+def _ids_in(trees_dir: Path) -> dict[str, set[str]]:
+    """The ids of every bundled tree and checklist, so one file's links can be checked on its own."""
+    tree_files, checklist_files = _files(trees_dir)
+    return {"tree": _read_ids(tree_files), "checklist": _read_ids(checklist_files)}
+
+
+def _read_ids(paths: list[Path]) -> set[str]:
+    ids = set()
+    for path in paths:
+        try:
+            data = parse_yaml(path.read_text(encoding="utf-8")).data
+        except (OSError, YamlError):
+            continue
+        if isinstance(data, dict) and isinstance(data.get("id"), str):
+            ids.add(data["id"])
+    return ids
+
+
+def _files(where: Path) -> tuple[list[Path], list[Path]]:
+    if where.is_file():
+        is_checklist = where.parent.name == CHECKLISTS_DIR
+        return ([], [where]) if is_checklist else ([where], [])
+    trees = [p for p in iter_files(where) if p.name != VOCABULARY_FILE]
+    checklists = list(iter_files(where / CHECKLISTS_DIR)) if (where / CHECKLISTS_DIR).is_dir() else []
+    return trees, checklists
+
+
+def _add(into: dict, result, problems: list[Problem], path: Path) -> None:
+    item, found = result
+    problems += found
+    if item is None:
+        return
+    if item.id in into:
+        problems.append(Problem(str(path), FILE, f"id '{item.id}' is already used by {into[item.id].file.path}"))
+    else:
+        into[item.id] = item
+
+
+def _check_links(library: Library, elsewhere: dict[str, set[str]] | None) -> None:
+    """Outcome links to other trees and checklists can only be checked once all are loaded."""
+    targets = {"tree": set(library.trees), "checklist": set(library.checklists)}
+    for kind, ids in (elsewhere or {}).items():
+        targets[kind] |= ids
+    for tree in library.trees.values():
+        for node in tree.outcomes:
+            for link in node.links:
+                kind, _, target = link.partition(":")
+                if kind in targets and target not in targets[kind]:
+                    library.problems.append(
+                        Problem(tree.file.path, node.id, f"link '{link}' points to a {kind} that does not exist")
+                    )
+
+
+def tree_from_text(library: Library, path: str, text: str) -> Tree:
+    """Re-read a stored version of a tree. Its links were checked when it was current."""
+    known = Known(library.vocabulary, set(library.pages), check_references=False)
+    tree, problems = check_tree_file(Path(path), known, text)
+    if tree is None:
+        raise LibraryError(problems)
+    return tree

@@ -1,0 +1,306 @@
+"""Typed, immutable models of the knowledge files.
+
+Strict on purpose (``extra="forbid"``): a misspelt key is an error the author sees, not a
+setting that is silently ignored. The JSON Schema for tree files is generated from these models
+(``dpup schema``), so an editor can check a tree as it is typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Severity(StrEnum):
+    """How serious a finding is, least to most."""
+
+    INFORMATION = "information"
+    ADVISORY = "advisory"
+    ACTION_REQUIRED = "action_required"
+    STOP = "stop"
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class AnswerKind(StrEnum):
+    YES_NO = "yes_no"
+    YES_NO_NA = "yes_no_na"
+    ONE_OF = "one_of"
+    SEVERAL_OF = "several_of"
+    TEXT = "text"
+
+
+class Verdict(StrEnum):
+    PROCEED = "proceed"
+    PROCEED_WITH_ACTIONS = "proceed_with_actions"
+    SEEK_ADVICE = "seek_advice"
+    STOP = "stop"
+
+    @property
+    def label(self) -> str:
+        return {
+            "proceed": "Go ahead",
+            "proceed_with_actions": "Go ahead once the actions are done",
+            "seek_advice": "Pause and seek advice",
+            "stop": "Stop",
+        }[self.value]
+
+
+class Tags(Strict):
+    """What a question, item or finding serves: DPUP principles and guideline, and related frameworks."""
+
+    principles: tuple[Id, ...] = ()
+    guideline: Id | None = None
+    ipps: tuple[str, ...] = ()
+    five_safes: tuple[Id, ...] = ()
+    tikanga: tuple[Id, ...] = ()
+
+
+class Source(Strict):
+    title: str
+    url: str | None = None
+
+
+class Finding(Tags):
+    severity: Severity
+    text: str = Field(min_length=1)
+    action: str | None = None
+
+    @model_validator(mode="after")
+    def _serious_findings_say_what_to_do(self):
+        if self.severity in (Severity.ACTION_REQUIRED, Severity.STOP) and not self.action:
+            raise ValueError(f"a finding of severity '{self.severity}' must say what to do ('action')")
+        return self
+
+
+# --- Conditions: a small declarative language over earlier answers. Never Python eval. ---
+
+
+class AnswerRef(Strict):
+    node: Id
+    value: str
+
+
+class Condition(Strict):
+    """Exactly one of: all, any, not, equals, includes, answered."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    all: tuple[Condition, ...] | None = None
+    any: tuple[Condition, ...] | None = None
+    not_: Condition | None = Field(default=None, alias="not")
+    equals: AnswerRef | None = None
+    includes: AnswerRef | None = None
+    answered: Id | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self):
+        given = [name for name in type(self).model_fields if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError("a condition needs exactly one of: all, any, not, equals, includes, answered")
+        return self
+
+    def references(self) -> list[AnswerRef | str]:
+        """Every answer this condition looks at, for validation."""
+        if self.all is not None or self.any is not None:
+            return [ref for c in (self.all or self.any) for ref in c.references()]
+        if self.not_ is not None:
+            return self.not_.references()
+        return [self.equals or self.includes or self.answered]
+
+
+class Route(Strict):
+    when: Condition
+    next: Id
+
+
+class Option(Strict):
+    value: str = Field(min_length=1, max_length=80)
+    label: str | None = None
+    next: Id | None = None
+    finding: Finding | None = None
+    ask_reason: str | None = Field(
+        default=None, description="If set, choosing this option asks for a reason with this prompt."
+    )
+
+    @property
+    def display(self) -> str:
+        return self.label or {"yes": "Yes", "no": "No", "na": "Not applicable"}.get(self.value, self.value)
+
+
+class QuestionNode(Tags):
+    id: Id
+    type: Literal["question"]
+    prompt: str = Field(min_length=1)
+    help: str = ""
+    why: str | None = Field(default=None, description="Content page explaining why we ask, e.g. principles/he-tangata")
+    kind: AnswerKind
+    options: tuple[Option, ...] = ()
+    next: Id | None = None
+    routes: tuple[Route, ...] = ()
+    required: bool = False
+
+    def option(self, value: str) -> Option | None:
+        return next((o for o in self.options if o.value == value), None)
+
+    def successors(self) -> list[str]:
+        found = [r.next for r in self.routes] + [o.next for o in self.options if o.next]
+        if self.next:
+            found.append(self.next)
+        return list(dict.fromkeys(found))
+
+
+class OutcomeNode(Strict):
+    id: Id
+    type: Literal["outcome"]
+    verdict: Verdict
+    title: str = Field(min_length=1)
+    body: str = Field(min_length=1, description="What this outcome means (Markdown).")
+    actions: tuple[str, ...] = ()
+    principles: tuple[Id, ...] = ()
+    guideline: Id | None = None
+    links: tuple[str, ...] = Field(
+        default=(), description="Where to go next: tree:ID, checklist:ID or page:SLUG."
+    )
+
+    def successors(self) -> list[str]:
+        return []
+
+
+Node = Annotated[Union[QuestionNode, OutcomeNode], Field(discriminator="type")]
+
+
+class Tree(Strict):
+    id: Id
+    title: str
+    guideline: Id | None = None
+    version: str
+    summary: str
+    audience: str = ""
+    principles: tuple[Id, ...] = ()
+    sources: tuple[Source, ...] = Field(min_length=1)
+    licence: str = "CC BY 4.0"
+    start: Id
+    nodes: tuple[Node, ...] = Field(min_length=1)
+    _nodes_by_id: dict = PrivateAttr(default_factory=dict)
+    # Where the tree came from, set by the loader (never written in the file).
+    _source: "FileSource | None" = PrivateAttr(default=None)
+
+    @property
+    def file(self) -> "FileSource":
+        return self._source
+
+    def model_post_init(self, context) -> None:
+        self._nodes_by_id = {n.id: n for n in self.nodes}
+
+    def node(self, node_id: str) -> QuestionNode | OutcomeNode | None:
+        return self._nodes_by_id.get(node_id)
+
+    @property
+    def questions(self) -> list[QuestionNode]:
+        return [n for n in self.nodes if isinstance(n, QuestionNode)]
+
+    @property
+    def outcomes(self) -> list[OutcomeNode]:
+        return [n for n in self.nodes if isinstance(n, OutcomeNode)]
+
+
+class ChecklistItem(Tags):
+    id: Id
+    text: str = Field(min_length=1)
+    help: str = ""
+    why: str | None = None
+    required: bool = True
+    allow_na: bool = False
+    if_no: str | None = Field(default=None, description="What to do when this item cannot be ticked.")
+
+
+class ChecklistResult(Strict):
+    all_clear: str
+    not_clear: str
+
+
+class Checklist(Strict):
+    id: Id
+    title: str
+    audience: str
+    summary: str
+    when_to_use: str = ""
+    guideline: Id | None = None
+    principles: tuple[Id, ...] = ()
+    version: str
+    sources: tuple[Source, ...] = Field(min_length=1)
+    licence: str = "CC BY 4.0"
+    items: tuple[ChecklistItem, ...] = Field(min_length=1)
+    result: ChecklistResult
+    _source: "FileSource | None" = PrivateAttr(default=None)
+
+    @property
+    def file(self) -> "FileSource":
+        return self._source
+
+    def item(self, item_id: str) -> ChecklistItem | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+
+@dataclass(frozen=True)
+class FileSource:
+    """The file a tree or checklist was read from: its path, text and content hash (its version)."""
+
+    path: str
+    text: str
+    content_hash: str
+
+
+class Answer(Strict):
+    """One answer to one question, as stored: a value, a note and the extras some answers need."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    value: str | tuple[str, ...]
+    note: str = ""
+    reason: str = ""
+    action_owner: str = ""
+    action_due: str = ""
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return self.value if isinstance(self.value, tuple) else (self.value,)
+
+
+class Term(Strict):
+    id: str
+    name: str
+    meaning: str = ""
+    page: str | None = None
+
+
+class Vocabulary(Strict):
+    """The names trees may refer to: principles, guidelines and related frameworks."""
+
+    principles: tuple[Term, ...]
+    guidelines: tuple[Term, ...]
+    ipps: tuple[Term, ...] = ()
+    five_safes: tuple[Term, ...] = ()
+    tikanga: tuple[Term, ...] = ()
+
+    def ids(self, kind: str) -> set[str]:
+        return {t.id for t in getattr(self, kind)}
+
+    def term(self, kind: str, term_id: str) -> Term | None:
+        return next((t for t in getattr(self, kind) if t.id == term_id), None)

@@ -1,0 +1,382 @@
+"""Read one tree or checklist file and report every problem in it at once.
+
+Parsing is done node by node, so one broken node does not hide the problems in the others, and
+the graph checks (next, reachability, cycles, dead ends) run on whatever parsed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import TypeAdapter, ValidationError
+
+from dpup.engine.model import (
+    AnswerKind,
+    Checklist,
+    FileSource,
+    Node,
+    OutcomeNode,
+    QuestionNode,
+    Tags,
+    Tree,
+    Vocabulary,
+)
+from dpup.engine.problems import Problem
+from dpup.engine.yamlfile import YamlDocument, YamlError, parse_yaml
+
+FILE = "(file)"
+_node_adapter = TypeAdapter(Node)
+_EXPECTED_VALUES = {AnswerKind.YES_NO: ["yes", "no"], AnswerKind.YES_NO_NA: ["yes", "no", "na"]}
+TAG_KINDS = {"principles": "principles", "guideline": "guidelines", "ipps": "ipps",
+             "five_safes": "five_safes", "tikanga": "tikanga"}
+
+
+@dataclass
+class Known:
+    """What references in a file may point to."""
+
+    vocabulary: Vocabulary
+    pages: set[str] = field(default_factory=set)
+    # Off when re-reading a stored old version: its links were checked when it was current.
+    check_references: bool = True
+
+
+@dataclass
+class _Report:
+    path: str
+    doc: YamlDocument | None = None
+    problems: list[Problem] = field(default_factory=list)
+    locs: dict[str, tuple] = field(default_factory=lambda: {FILE: ()})
+    text: str = ""
+
+    def add(self, node: str, reason: str, loc: tuple = (), key: tuple = ()) -> None:
+        """Record a problem; ``loc`` is a path in the file, ``key`` a path inside ``node``."""
+        if not loc and node in self.locs:
+            loc = self.locs[node] + key
+        line = self.doc.line_of(loc) if (self.doc and loc) else None
+        self.problems.append(Problem(self.path, node, reason, line))
+
+    def add_pydantic(self, node: str, exc: ValidationError, loc_prefix: tuple) -> None:
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            if loc and loc[0] in ("question", "outcome") and loc_prefix[:1] == ("nodes",):
+                loc = loc[1:]  # drop the union tag pydantic adds
+            self.add(node, _friendly(error, loc), loc_prefix + loc)
+
+
+def _friendly(error: dict, loc: tuple) -> str:
+    where = ".".join(str(part) for part in loc)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"unknown key '{where}'"
+    if kind == "missing":
+        return f"'{where}' is required"
+    if kind in ("union_tag_not_found", "union_tag_invalid"):
+        return "'type' must be 'question' or 'outcome'"
+    if kind == "string_type" and isinstance(error.get("input"), bool):
+        return f"{where}: write the value in quotes"
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
+
+
+def _read(path: Path, report: _Report, text: str | None) -> dict | None:
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            report.add(FILE, f"cannot read the file: {exc}")
+            return None
+    try:
+        report.doc = parse_yaml(text)
+    except YamlError as exc:
+        report.problems.append(Problem(report.path, FILE, exc.reason, exc.line))
+        return None
+    data = report.doc.data
+    if data is None:
+        report.add(FILE, "the file is empty")
+        return None
+    if not isinstance(data, dict):
+        report.add(FILE, f"the file must be a mapping of keys to values, not a {type(data).__name__}")
+        return None
+    report.text = text
+    return data
+
+
+def _source(path: Path, report: _Report) -> FileSource:
+    text = report.text
+    return FileSource(str(path), text, hashlib.sha256(text.encode()).hexdigest()[:16])
+
+
+# --- Trees ---
+
+
+def check_tree_file(path: Path, known: Known, text: str | None = None) -> tuple[Tree | None, list[Problem]]:
+    """Parse and validate a tree file (or ``text`` said to come from ``path``)."""
+    report = _Report(str(path))
+    data = _read(path, report, text)
+    if data is None:
+        return None, report.problems
+    nodes = _parse_nodes(data, report)
+    header = {k: v for k, v in data.items() if k != "nodes"}
+    tree = None
+    try:
+        tree = Tree.model_validate({**header, "nodes": nodes or [_placeholder()]})
+    except ValidationError as exc:
+        report.add_pydantic(FILE, exc, ())
+    if tree is not None and nodes:
+        _check_tree(tree, known, report)
+        tree._source = _source(path, report)
+    _check_graph(data, report)
+    return (tree if not report.problems else None), _in_file_order(report.problems)
+
+
+def _in_file_order(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: p.line or 0)
+
+
+def _placeholder() -> OutcomeNode:
+    return OutcomeNode(id="placeholder", type="outcome", verdict="stop", title="-", body="-")
+
+
+def _parse_nodes(data: dict, report: _Report) -> list:
+    raw = data.get("nodes")
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        report.add(FILE, "'nodes' must be a list of nodes", ("nodes",))
+        return []
+    parsed, seen = [], set()
+    for i, item in enumerate(raw):
+        node_id = item.get("id") if isinstance(item, dict) else None
+        name = node_id if isinstance(node_id, str) else f"nodes[{i}]"
+        report.locs.setdefault(name, ("nodes", i))
+        if name in seen:
+            report.add(name, f"duplicate node id '{name}'", ("nodes", i, "id"))
+            continue
+        seen.add(name)
+        try:
+            parsed.append(_node_adapter.validate_python(item))
+        except ValidationError as exc:
+            report.add_pydantic(name, exc, ("nodes", i))  # its id stays in report.lines, so links to it are not errors
+    return parsed
+
+
+def _check_tree(tree: Tree, known: Known, report: _Report) -> None:
+    _check_tags(FILE, tree, known, report)
+    for node in tree.nodes:
+        if isinstance(node, QuestionNode):
+            _check_question(node, tree, known, report)
+        else:
+            _check_outcome(node, known, report)
+
+
+def _check_question(node: QuestionNode, tree: Tree, known: Known, report: _Report) -> None:
+    _check_tags(node.id, node, known, report)
+    if known.check_references and node.why and node.why not in known.pages:
+        report.add(node.id, f"'why' links to content page '{node.why}', which does not exist", key=("why",))
+    _check_answer_kind(node, report)
+    for option in node.options:
+        if option.finding:
+            _check_tags(node.id, option.finding, known, report)
+    for route in node.routes:
+        for ref in route.when.references():
+            _check_reference(node.id, ref, tree, report)
+
+
+def _check_answer_kind(node: QuestionNode, report: _Report) -> None:
+    values = [o.value for o in node.options]
+    if len(values) != len(set(values)):
+        report.add(node.id, "two options have the same value")
+    expected = _EXPECTED_VALUES.get(node.kind)
+    if expected and sorted(values) != sorted(expected):
+        report.add(node.id, f"a {node.kind} question needs options with exactly the values {', '.join(expected)}")
+    if node.kind in (AnswerKind.ONE_OF, AnswerKind.SEVERAL_OF) and len(values) < 2:
+        report.add(node.id, f"a {node.kind} question needs at least two options")
+    if node.kind == AnswerKind.TEXT and values:
+        report.add(node.id, "a text question has no options")
+    if node.kind in (AnswerKind.TEXT, AnswerKind.SEVERAL_OF):
+        if any(o.next for o in node.options):
+            report.add(node.id, f"options of a {node.kind} question cannot have 'next': use 'routes'")
+        if not node.next:
+            report.add(node.id, f"a {node.kind} question needs 'next'")
+    elif not node.next:
+        for option in node.options:
+            if not option.next:
+                report.add(node.id, f"option '{option.value}' leads nowhere: give it 'next' or give the question 'next'")
+    na = node.option("na")
+    if node.kind == AnswerKind.YES_NO_NA and na and not na.ask_reason:
+        report.add(node.id, "the 'na' (not applicable) option must ask for a reason ('ask_reason')")
+    if node.required:
+        if node.kind not in _EXPECTED_VALUES:
+            report.add(node.id, "only yes/no questions can be 'required'")
+        elif not (no := node.option("no")) or not (no.finding and no.finding.action):
+            report.add(node.id, "a required point must raise a finding with an action when answered 'no'")
+
+
+def _check_reference(node_id: str, ref, tree: Tree, report: _Report) -> None:
+    target_id = ref if isinstance(ref, str) else ref.node
+    target = tree.node(target_id)
+    if not isinstance(target, QuestionNode):
+        report.add(node_id, f"a route condition refers to '{target_id}', which is not a question")
+        return
+    if isinstance(ref, str):
+        return
+    if target.kind == AnswerKind.TEXT:
+        report.add(node_id, f"a route condition compares '{target_id}', a free-text answer; use 'answered'")
+    elif not target.option(ref.value):
+        report.add(node_id, f"a route condition expects '{ref.value}' from '{target_id}', which has no such option")
+
+
+def _check_outcome(node: OutcomeNode, known: Known, report: _Report) -> None:
+    _check_tags(node.id, node, known, report)
+    for link in node.links:
+        kind, _, target = link.partition(":")
+        if kind not in ("tree", "checklist", "page") or not target:
+            report.add(node.id, f"link '{link}' must be tree:ID, checklist:ID or page:SLUG")
+        elif known.check_references and kind == "page" and target not in known.pages:
+            report.add(node.id, f"link '{link}' points to a content page that does not exist")
+
+
+def _check_tags(where: str, item, known: Known, report: _Report) -> None:
+    if not known.check_references:
+        return
+    for field_name, kind in TAG_KINDS.items():
+        value = getattr(item, field_name, None)
+        values = (value,) if isinstance(value, str) else (value or ())
+        unknown = [v for v in values if v not in known.vocabulary.ids(kind)]
+        for v in unknown:
+            report.add(where, f"unknown {kind.rstrip('s').replace('_', ' ')} '{v}' in '{field_name}'", key=(field_name,))
+
+
+@dataclass
+class _Graph:
+    """The links between nodes, read from the raw file so that a node that failed to parse
+    still takes part (its own problems are reported separately)."""
+
+    edges: dict[str, list[tuple[str, tuple]]] = field(default_factory=dict)
+    outcomes: set[str] = field(default_factory=set)
+
+
+def _raw_graph(raw_nodes: list) -> _Graph:
+    graph = _Graph()
+    for i, item in enumerate(raw_nodes):
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str) or item["id"] in graph.edges:
+            continue
+        edges = graph.edges[item["id"]] = []
+        if item.get("type") == "outcome":
+            graph.outcomes.add(item["id"])
+        for key in ("routes", "options"):
+            for j, sub in enumerate(item.get(key) or [] if isinstance(item.get(key), list) else []):
+                if isinstance(sub, dict) and isinstance(sub.get("next"), str):
+                    edges.append((sub["next"], ("nodes", i, key, j, "next")))
+        if isinstance(item.get("next"), str):
+            edges.append((item["next"], ("nodes", i, "next")))
+    return graph
+
+
+def _check_graph(data: dict, report: _Report) -> None:
+    raw_nodes = data.get("nodes")
+    if not isinstance(raw_nodes, list):
+        return
+    graph = _raw_graph(raw_nodes)
+    for node_id, edges in graph.edges.items():
+        for target, loc in edges:
+            if target not in graph.edges:
+                report.add(node_id, f"next node '{target}' does not exist", loc)
+    start = data.get("start")
+    if not isinstance(start, str) or start not in graph.edges:
+        if isinstance(start, str):
+            report.add(FILE, f"start node '{start}' does not exist", ("start",))
+        return
+    reachable = _reachable(graph, start)
+    for node_id in graph.edges:
+        if node_id not in reachable:
+            report.add(node_id, "unreachable: no path from the start leads here")
+    cycle = _find_cycle(graph)
+    if cycle:
+        report.add(cycle[0], "cycle: " + " -> ".join(cycle))
+    elif not reachable & graph.outcomes:
+        report.add(FILE, "no outcome can be reached from the start", ("start",))
+
+
+def _successors(graph: _Graph, node_id: str) -> list[str]:
+    return [t for t, _ in graph.edges.get(node_id, ()) if t in graph.edges]
+
+
+def _reachable(graph: _Graph, start: str) -> set[str]:
+    seen, todo = set(), [start]
+    while todo:
+        node_id = todo.pop()
+        if node_id not in seen:
+            seen.add(node_id)
+            todo += _successors(graph, node_id)
+    return seen
+
+
+def _find_cycle(graph: _Graph) -> list[str] | None:
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+
+    def visit(node_id: str, path: list[str]) -> list[str] | None:
+        if state.get(node_id) == 1:
+            return path[path.index(node_id):] + [node_id]
+        if state.get(node_id) == 2:
+            return None
+        state[node_id] = 1
+        for nxt in _successors(graph, node_id):
+            if found := visit(nxt, path + [node_id]):
+                return found
+        state[node_id] = 2
+        return None
+
+    for node_id in graph.edges:
+        if found := visit(node_id, []):
+            return found
+    return None
+
+
+# --- Checklists ---
+
+
+def check_checklist_file(path: Path, known: Known, text: str | None = None) -> tuple[Checklist | None, list[Problem]]:
+    report = _Report(str(path))
+    data = _read(path, report, text)
+    if data is None:
+        return None, report.problems
+    for i, item in enumerate(data.get("items") or []):
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            report.locs.setdefault(item["id"], ("items", i))
+    try:
+        checklist = Checklist.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            where = _item_name(data, loc)
+            report.add(where, _friendly(error, loc[2:] if where != FILE else loc), loc)
+        return None, report.problems
+    _check_tags(FILE, checklist, known, report)
+    seen = set()
+    for item in checklist.items:
+        if item.id in seen:
+            report.add(item.id, f"duplicate item id '{item.id}'")
+        seen.add(item.id)
+        _check_tags(item.id, item, known, report)
+        if item.why and item.why not in known.pages:
+            report.add(item.id, f"'why' links to content page '{item.why}', which does not exist")
+        if item.required and not item.if_no:
+            report.add(item.id, "a required item must say what to do when it cannot be ticked ('if_no')")
+    checklist._source = _source(path, report)
+    return (checklist if not report.problems else None), _in_file_order(report.problems)
+
+
+def _item_name(data: dict, loc: tuple) -> str:
+    if len(loc) >= 2 and loc[0] == "items" and isinstance(loc[1], int):
+        item = (data.get("items") or [None] * (loc[1] + 1))[loc[1]]
+        return item.get("id", f"items[{loc[1]}]") if isinstance(item, dict) else f"items[{loc[1]}]"
+    return FILE
+
+
+def iter_files(folder: Path) -> Iterable[Path]:
+    return sorted(p for p in folder.glob("*.y*ml") if p.suffix in (".yaml", ".yml"))

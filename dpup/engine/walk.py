@@ -1,0 +1,196 @@
+"""Walking a tree: from the answers given so far to the path taken, the next question and findings.
+
+Only answers are stored; the path is always recomputed from the start, so changing an earlier
+answer can never leave a stale path behind. Answers to questions no longer on the path are kept
+(the person may switch back) and reported as not in use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from dpup.engine.model import (
+    Answer,
+    AnswerKind,
+    Condition,
+    Finding,
+    OutcomeNode,
+    QuestionNode,
+    Severity,
+    Tree,
+)
+
+MAX_TEXT = 10_000
+
+
+class AnswerError(ValueError):
+    """An answer that does not fit its question; the message is written for the person answering."""
+
+
+def parse_answer(
+    node: QuestionNode,
+    values: list[str] | tuple[str, ...] | str,
+    note: str = "",
+    reason: str = "",
+    action_owner: str = "",
+    action_due: str = "",
+) -> Answer:
+    values = [values] if isinstance(values, str) else list(values)
+    values = [v.strip() for v in values if v and v.strip()]
+    if not values:
+        raise AnswerError("Choose an answer." if node.options else "Write an answer.")
+    if node.kind == AnswerKind.TEXT:
+        if len(values[0]) > MAX_TEXT:
+            raise AnswerError(f"Keep the answer under {MAX_TEXT:,} characters.")
+        value: str | tuple[str, ...] = values[0]
+    else:
+        unknown = [v for v in values if not node.option(v)]
+        if unknown:
+            raise AnswerError("Choose one of the options shown.")
+        if node.kind == AnswerKind.SEVERAL_OF:
+            value = tuple(o.value for o in node.options if o.value in values)
+        elif len(values) > 1:
+            raise AnswerError("Choose only one answer.")
+        else:
+            value = values[0]
+    chosen = node.option(value) if isinstance(value, str) else None
+    reason = reason.strip()
+    if chosen and chosen.ask_reason and not reason:
+        raise AnswerError(f"{chosen.ask_reason.rstrip('?')}? Give a short reason.")
+    if not (chosen and chosen.ask_reason):
+        reason = ""
+    return Answer(value=value, note=note.strip(), reason=reason,
+                  action_owner=action_owner.strip(), action_due=action_due.strip())
+
+
+def answer_is_valid(node: QuestionNode, answer: Answer) -> bool:
+    """Whether a stored answer still fits the question (a tree may have changed since)."""
+    try:
+        parse_answer(node, answer.values, reason=answer.reason)
+    except AnswerError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class RaisedFinding:
+    """A finding raised by an answer, with everything a report needs to show it."""
+
+    tree_id: str
+    node_id: str
+    severity: Severity
+    text: str
+    action: str | None
+    principles: tuple[str, ...]
+    guideline: str | None
+    ipps: tuple[str, ...]
+    action_owner: str = ""
+    action_due: str = ""
+
+
+@dataclass(frozen=True)
+class Step:
+    node: QuestionNode
+    answer: Answer
+    findings: tuple[RaisedFinding, ...]
+
+
+@dataclass(frozen=True)
+class Walk:
+    tree: Tree
+    steps: tuple[Step, ...]
+    current: QuestionNode | None
+    outcome: OutcomeNode | None
+    unused: tuple[str, ...]
+
+    @property
+    def findings(self) -> list[RaisedFinding]:
+        return [f for step in self.steps for f in step.findings]
+
+    @property
+    def is_complete(self) -> bool:
+        return self.outcome is not None
+
+    def step_for(self, node_id: str) -> Step | None:
+        return next((s for s in self.steps if s.node.id == node_id), None)
+
+    def previous(self, node_id: str | None) -> str | None:
+        """The question asked before ``node_id`` (or before the outcome, if None)."""
+        ids = [s.node.id for s in self.steps]
+        if node_id is None or node_id not in ids:
+            return ids[-1] if ids else None
+        i = ids.index(node_id)
+        return ids[i - 1] if i > 0 else None
+
+
+def walk(tree: Tree, answers: Mapping[str, Answer]) -> Walk:
+    steps: list[Step] = []
+    node = tree.node(tree.start)
+    # Validated trees have no cycles, so a path is never longer than the number of nodes.
+    for _ in range(len(tree.nodes) + 1):
+        if isinstance(node, OutcomeNode) or node is None:
+            break
+        answer = answers.get(node.id)
+        if answer is None or not answer_is_valid(node, answer):
+            break
+        steps.append(Step(node, answer, tuple(_findings(tree, node, answer))))
+        # Routes look only at answers on the path so far, never at answers left on other branches.
+        node = tree.node(_next(node, answer, {s.node.id: s.answer for s in steps}))
+    on_path = {s.node.id for s in steps}
+    unused = tuple(n for n in answers if n not in on_path and isinstance(tree.node(n), QuestionNode))
+    return Walk(
+        tree=tree,
+        steps=tuple(steps),
+        current=node if isinstance(node, QuestionNode) else None,
+        outcome=node if isinstance(node, OutcomeNode) else None,
+        unused=unused,
+    )
+
+
+def _next(node: QuestionNode, answer: Answer, answers: Mapping[str, Answer]) -> str | None:
+    for route in node.routes:
+        if holds(route.when, answers):
+            return route.next
+    chosen = node.option(answer.value) if isinstance(answer.value, str) else None
+    return (chosen.next if chosen else None) or node.next
+
+
+def holds(condition: Condition, answers: Mapping[str, Answer]) -> bool:
+    if condition.all is not None:
+        return all(holds(c, answers) for c in condition.all)
+    if condition.any is not None:
+        return any(holds(c, answers) for c in condition.any)
+    if condition.not_ is not None:
+        return not holds(condition.not_, answers)
+    if condition.answered is not None:
+        return condition.answered in answers
+    ref = condition.equals or condition.includes
+    answer = answers.get(ref.node)
+    if answer is None:
+        return False
+    if condition.equals is not None:
+        return answer.value == ref.value
+    return ref.value in answer.values
+
+
+def _findings(tree: Tree, node: QuestionNode, answer: Answer):
+    for value in answer.values:
+        option = node.option(value)
+        if option and option.finding:
+            yield _raise(tree, node, option.finding, answer)
+
+
+def _raise(tree: Tree, node: QuestionNode, finding: Finding, answer: Answer) -> RaisedFinding:
+    return RaisedFinding(
+        tree_id=tree.id,
+        node_id=node.id,
+        severity=finding.severity,
+        text=finding.text,
+        action=finding.action,
+        principles=finding.principles or node.principles or tree.principles,
+        guideline=finding.guideline or node.guideline or tree.guideline,
+        ipps=finding.ipps or node.ipps,
+        action_owner=answer.action_owner if finding.action else "",
+        action_due=answer.action_due if finding.action else "",
+    )

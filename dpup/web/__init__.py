@@ -1,0 +1,1 @@
+"""The web layer: the app factory, blueprints, forms and template helpers."""

@@ -1,0 +1,46 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from dpup import config
+from dpup.engine import load_library
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask("dpup", template_folder=config.TEMPLATES_DIR, instance_relative_config=True)
+    app.config.from_object(config)
+    app.config.from_prefixed_env("DPUP")
+    if test_config:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", _database_url(app))
+    app.config.setdefault("SECRET_KEY", None) or _set_secret_key(app)
+
+    library = load_library(Path(app.config["TREES_DIR"]), Path(app.config["CONTENT_DIR"]))
+    library.raise_for_problems()
+    app.extensions["dpup.library"] = library
+
+    from dpup.storage.db import db
+    from dpup.web import views
+
+    db.init_app(app)
+    views.register(app)
+    return app
+
+
+def _database_url(app: Flask) -> str:
+    return app.config.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'dpup.sqlite'}"
+
+
+def _set_secret_key(app: Flask) -> None:
+    """Use the environment's key or one generated once into the instance folder (never in the repo)."""
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()
