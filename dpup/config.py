@@ -8,3 +8,4 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TREES_DIR = str(PROJECT_ROOT / "decision_trees")
 CONTENT_DIR = str(PROJECT_ROOT / "content")
 TEMPLATES_DIR = str(PROJECT_ROOT / "templates")
+STATIC_DIR = str(Path(__file__).resolve().parent / "static")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -12,7 +13,8 @@ from dpup.engine import load_library
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask("dpup", template_folder=config.TEMPLATES_DIR, instance_relative_config=True)
+    app = Flask("dpup", template_folder=config.TEMPLATES_DIR, static_folder=config.STATIC_DIR,
+                instance_relative_config=True)
     app.config.from_object(config)
     app.config.from_prefixed_env("DPUP")
     if test_config:
@@ -26,15 +28,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["dpup.library"] = library
 
     from dpup.storage.db import db
-    from dpup.web import views
+    from dpup.storage.setup import MIGRATIONS_DIR
+    from dpup.web import errors, templating, views
+    from dpup.web.extensions import csrf, migrate
 
     db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    csrf.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
     views.register(app)
     return app
 
 
 def _database_url(app: Flask) -> str:
-    return app.config.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'dpup.sqlite'}"
+    return app.config.get("DATABASE_URL") or os.environ.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'dpup.sqlite'}"
 
 
 def _set_secret_key(app: Flask) -> None:

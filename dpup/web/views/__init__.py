@@ -4,7 +4,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from dpup.web.views import assessments, main
+    from dpup.web.views import assessments, checklists, main, navigator, trees
 
-    app.register_blueprint(main.bp)
-    app.register_blueprint(assessments.bp)
+    for module in (main, assessments, checklists, navigator, trees):
+        app.register_blueprint(module.bp)

@@ -1,0 +1,70 @@
+"""A tree as a nested outline: each question with its branches, each branch leading to a node.
+
+A node reached by more than one branch is shown in full once and referred to elsewhere, so the
+outline stays finite and readable. The web explorer and ``dpup tree show`` both use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dpup.engine.model import OutcomeNode, QuestionNode, Tree
+
+
+@dataclass
+class OutlineNode:
+    node: QuestionNode | OutcomeNode
+    branches: list[Branch] = field(default_factory=list)
+    seen_before: bool = False
+
+
+@dataclass
+class Branch:
+    label: str
+    finding: str | None
+    target: OutlineNode
+
+
+def outline(tree: Tree) -> OutlineNode:
+    shown: set[str] = set()
+
+    def build(node_id: str) -> OutlineNode:
+        node = tree.node(node_id)
+        if node_id in shown:
+            return OutlineNode(node, seen_before=True)
+        shown.add(node_id)
+        item = OutlineNode(node)
+        if isinstance(node, QuestionNode):
+            item.branches = [Branch(label, finding, build(target)) for label, finding, target in _branches(node)]
+        return item
+
+    return build(tree.start)
+
+
+def _branches(node: QuestionNode):
+    for route in node.routes:
+        yield "If the earlier answers match a rule", None, route.next
+    for option in node.options:
+        if option.next:
+            finding = f"{option.finding.severity.label}: {option.finding.text}" if option.finding else None
+            yield f"“{option.display}”", finding, option.next
+    if node.next:
+        others = [o for o in node.options if not o.next]
+        label = "Any answer" if not node.options or len(others) == len(node.options) else "Any other answer"
+        yield label, None, node.next
+
+
+def outline_lines(item: OutlineNode, depth: int = 0) -> list[str]:
+    """Plain-text outline for the terminal."""
+    pad = "    " * depth
+    node = item.node
+    if item.seen_before:
+        return [f"{pad}→ {node.id} (shown above)"]
+    if isinstance(node, OutcomeNode):
+        return [f"{pad}■ {node.id}: {node.verdict.label}: {node.title}"]
+    lines = [f"{pad}? {node.id}: {node.prompt}  [{node.kind}]"]
+    for branch in item.branches:
+        extra = f"  ⚑ {branch.finding}" if branch.finding else ""
+        lines.append(f"{pad}  {branch.label}{extra}")
+        lines += outline_lines(branch.target, depth + 1)
+    return lines

@@ -1,0 +1,23 @@
+"""The home page and the content pages."""
+
+from flask import Blueprint, abort, current_app, render_template
+
+bp = Blueprint("main", __name__)
+
+
+def library():
+    return current_app.extensions["dpup.library"]
+
+
+@bp.get("/")
+def home():
+    lib = library()
+    return render_template("home.html", trees=list(lib.trees.values()), checklists=list(lib.checklists.values()))
+
+
+@bp.get("/pages/<path:slug>")
+def page(slug: str):
+    found = library().pages.get(slug)
+    if found is None:
+        abort(404)
+    return render_template("page.html", page=found)

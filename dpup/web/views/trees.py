@@ -1,0 +1,16 @@
+"""The tree explorer: every question, branch and outcome of a tree on one page, for reviewers."""
+
+from flask import Blueprint, abort, render_template
+
+from dpup.engine.outline import outline
+from dpup.web.views.main import library
+
+bp = Blueprint("trees", __name__, url_prefix="/trees")
+
+
+@bp.get("/<tree_id>")
+def show(tree_id: str):
+    tree = library().trees.get(tree_id)
+    if tree is None:
+        abort(404)
+    return render_template("trees/show.html", tree=tree, outline=outline(tree), vocabulary=library().vocabulary)
