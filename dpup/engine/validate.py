@@ -144,6 +144,7 @@ def _placeholder() -> OutcomeNode:
 def _parse_nodes(data: dict, report: _Report) -> list:
     raw = data.get("nodes")
     if raw is None:
+        report.add(FILE, "'nodes' is required: a tree needs at least one question and one outcome")
         return []
     if not isinstance(raw, list):
         report.add(FILE, "'nodes' must be a list of nodes", ("nodes",))
