@@ -83,3 +83,25 @@ def run(ctx: click.Context, **kwargs) -> None:
     with app.app_context():
         upgrade_database()
     ctx.invoke(run_command, **kwargs)
+
+
+@main.group()
+def tree() -> None:
+    """Look at decision trees."""
+
+
+@tree.command("show", with_appcontext=False)
+@click.argument("tree_id")
+def tree_show(tree_id: str) -> None:
+    """Print every question, branch and outcome of TREE_ID as an outline."""
+    from dpup.engine.outline import outline, outline_lines
+
+    library = _library()
+    found = library.trees.get(tree_id)
+    if found is None:
+        raise click.ClickException(f"no tree '{tree_id}'; there are: {', '.join(sorted(library.trees))}")
+    click.echo("\n".join(outline_lines(outline(found))))
+
+
+if __name__ == "__main__":
+    main()

@@ -83,18 +83,23 @@ def question(public_id: str, tree_id: str, node_id: str):
     saved = store.engine_answers(assessment, tree_id).get(node_id)
     form = question_form(node, data=_form_data(saved, assessment.version) if request.method == "GET" else None)
     conflict = None
-    if request.method == "POST" and form.validate_on_submit():
-        try:
+    if request.method == "POST":
+        valid = form.validate_on_submit()
+        try:  # the engine checks the answer even when another field failed, so every error shows at once
             answer = parse_answer(node, _submitted(form), form.note.data or "", form.reason.data or "",
                                   form.action_owner.data or "", form.action_due.data or "")
-            store.save_answer(assessment, tree_id, node_id, answer, _int(form.version.data))
         except AnswerError as exc:
-            form.answer.errors.append(str(exc))
-        except store.ConflictError:
-            conflict = store.engine_answers(_load(public_id), tree_id).get(node_id)
-            form.version.data = str(_load(public_id).version)
-        else:
-            return redirect(url_for(".tree", public_id=public_id, tree_id=tree_id))
+            form.answer.errors = [*form.answer.errors, str(exc)]
+            valid = False
+        if valid:
+            try:
+                store.save_answer(assessment, tree_id, node_id, answer, _int(form.version.data))
+            except store.ConflictError:
+                fresh = _load(public_id)
+                conflict = store.engine_answers(fresh, tree_id).get(node_id)
+                form.version.data = str(fresh.version)
+            else:
+                return redirect(url_for(".tree", public_id=public_id, tree_id=tree_id))
     status = 409 if conflict is not None else (400 if request.method == "POST" else 200)
     return render_template(
         "assessments/question.html", assessment=assessment, tree=item.tree, node=node, form=form,

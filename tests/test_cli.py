@@ -1,0 +1,96 @@
+"""The dpup command: validate, run (refusing broken trees, serving on a port from anywhere), tree show."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from dpup.cli import main
+from tests.conftest import TEST_CONTENT, TEST_TREES
+
+DPUP = [sys.executable, "-m", "dpup.cli"]
+
+
+def invoke(*args, env=None):
+    return CliRunner().invoke(main, list(args), env=env)
+
+
+def test_validate_bundled_prints_a_line_per_tree_and_exits_0():
+    result = invoke("validate")
+    assert result.exit_code == 0, result.output
+    assert "ok  tree       purpose-matters:" in result.output
+    assert "questions" in result.output and "outcomes" in result.output
+
+
+def test_validate_another_folder_names_each_problem_and_exits_1(tmp_path):
+    shutil.copy(TEST_TREES / "vocabulary.yaml", tmp_path)
+    (tmp_path / "bad.yaml").write_text("id: bad\ntitle: Bad\nstart: q1\nnodes:\n  - id: q1\n    type: question\n")
+    result = invoke("validate", str(tmp_path), env={"DPUP_CONTENT_DIR": str(TEST_CONTENT)})
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'bad.yaml'}:q1: 'prompt' is required (line 5)" in result.output
+    assert f"{tmp_path / 'bad.yaml'}:(file): 'version' is required" in result.output
+    assert "problem(s) found." in result.output
+
+
+def test_validate_a_single_good_file(tmp_path):
+    env = {"DPUP_TREES_DIR": str(TEST_TREES), "DPUP_CONTENT_DIR": str(TEST_CONTENT)}
+    result = invoke("validate", str(TEST_TREES / "journey.yaml"), env=env)
+    assert result.exit_code == 0, result.output
+    assert "ok  tree       journey: 5 questions, 2 outcomes" in result.output
+
+
+def test_run_refuses_to_start_with_a_broken_tree(tmp_path):
+    shutil.copy(TEST_TREES / "vocabulary.yaml", tmp_path)
+    (tmp_path / "broken.yaml").write_text("id: broken\n")
+    env = {"DPUP_TREES_DIR": str(tmp_path), "DPUP_CONTENT_DIR": str(TEST_CONTENT)}
+    result = invoke("run", "--port", "5999", env=env)
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'broken.yaml'}:(file): 'title' is required" in result.output
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_run_serves_on_the_given_port_from_any_directory(tmp_path):
+    port = free_port()
+    env = {**os.environ, "DPUP_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
+    server = subprocess.Popen([*DPUP, "run", "--port", str(port)], cwd=tmp_path, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        body = None
+        for _ in range(100):
+            try:
+                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read().decode()
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert body is not None, server.stdout.read1().decode() if server.poll() is not None else "no answer"
+        assert "Purpose Matters" in body
+        assert (tmp_path / "db.sqlite").exists()  # the database was created on first start
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_tree_show_prints_the_outline():
+    env = {"DPUP_TREES_DIR": str(TEST_TREES), "DPUP_CONTENT_DIR": str(TEST_CONTENT)}
+    result = invoke("tree", "show", "journey", env=env)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("? purpose: Is the purpose written down?")
+    assert any("“No”  ⚑ Action required: The purpose is not written down." in line for line in lines)
+    assert any("■ seek-advice: Pause and seek advice" in line for line in lines)
+    assert invoke("tree", "show", "nope", env=env).exit_code != 0
+
+
+def test_module_entry_point_exists():
+    assert Path(sys.modules["dpup.cli"].__file__).name == "cli.py"
