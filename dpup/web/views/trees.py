@@ -14,3 +14,11 @@ def show(tree_id: str):
     if tree is None:
         abort(404)
     return render_template("trees/show.html", tree=tree, outline=outline(tree), vocabulary=library().vocabulary)
+
+
+@bp.get("/coverage")
+def coverage_page():
+    from dpup.engine.coverage import coverage
+
+    lib = library()
+    return render_template("trees/coverage.html", coverage=coverage(lib), vocabulary=lib.vocabulary)
