@@ -229,3 +229,14 @@ def test_checklist_required_item_needs_if_no(tmp_path):
     found = [str(p) for p in load_library(TEST_TREES, TEST_CONTENT, only=path).problems]
     assert any("c.yaml:one: a required item must say what to do" in p and "(line 8)" in p for p in found), found
     assert any("c.yaml:two: unknown principle 'nobody'" in p for p in found), found
+
+
+def test_links_between_pages_must_resolve(tmp_path):
+    content = tmp_path / "content"
+    (content / "topics").mkdir(parents=True)
+    (content / "topics" / "a.md").write_text(
+        "---\ntitle: A\nsources: [{title: x}]\n---\nSee [B](/pages/topics/b) and [why](/pages/topics/why#purpose).\n")
+    (content / "topics" / "why.md").write_text("---\ntitle: Why\nsources: [{title: x}]\n---\nBody\n")
+    problems = [str(p) for p in load_library(TEST_TREES, content).problems]
+    assert any(p.endswith("a.md:topics/a: link to /pages/topics/b, which does not exist") for p in problems), problems
+    assert not any("topics/why" in p for p in problems)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,7 +66,25 @@ def load_library(trees_dir: Path, content_dir: Path, only: Path | None = None) -
     for path in checklist_files:
         _add(library.checklists, check_checklist_file(path, known), library.problems, path)
     _check_links(library, _ids_in(trees_dir) if only is not None else None)
+    if only is None:
+        _check_page_links(library)
     return library
+
+
+PAGE_LINK = re.compile(r"\]\(/pages/([^)#\s?]+)")
+
+
+def _check_page_links(library: Library) -> None:
+    """Links between pages, and from help text to pages, must lead somewhere."""
+    texts = [(page.path, page.slug, page.body) for page in library.pages.values()]
+    for tree in library.trees.values():
+        texts += [(tree.file.path, node.id, node.help) for node in tree.questions]
+    for checklist in library.checklists.values():
+        texts += [(checklist.file.path, item.id, item.help) for item in checklist.items]
+    for path, where, text in texts:
+        for slug in PAGE_LINK.findall(text):
+            if slug not in library.pages:
+                library.problems.append(Problem(path, where, f"link to /pages/{slug}, which does not exist"))
 
 
 def _ids_in(trees_dir: Path) -> dict[str, set[str]]:
