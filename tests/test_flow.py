@@ -164,3 +164,9 @@ def test_user_text_is_escaped(client):
     html = client.get(f"/assessments/{public_id}/report").get_data(as_text=True)
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; **bold**" in html
+
+
+def test_assessment_pages_are_not_cached(client):
+    public_id = start(client)
+    for url in (f"/assessments/{public_id}", question_url(public_id, "purpose"), f"/assessments/{public_id}/report"):
+        assert client.get(url).headers["Cache-Control"] == "no-store", url

@@ -15,6 +15,13 @@ bp = Blueprint("assessments", __name__, url_prefix="/assessments")
 NAVIGATOR = "where-to-start"
 
 
+@bp.after_request
+def _never_cache(response):
+    """Assessment pages show an organisation's data: keep them out of shared and browser caches."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _assessable_trees():
     return [t for t in library().trees.values() if t.id != NAVIGATOR]
 
