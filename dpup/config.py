@@ -9,3 +9,8 @@ TREES_DIR = str(PROJECT_ROOT / "decision_trees")
 CONTENT_DIR = str(PROJECT_ROOT / "content")
 TEMPLATES_DIR = str(PROJECT_ROOT / "templates")
 STATIC_DIR = str(Path(__file__).resolve().parent / "static")
+
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_HTTPONLY = True
+# Keep uploads and form posts small: the longest field is a 10,000-character note.
+MAX_CONTENT_LENGTH = 1024 * 1024
