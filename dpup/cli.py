@@ -103,5 +103,43 @@ def tree_show(tree_id: str) -> None:
     click.echo("\n".join(outline_lines(outline(found))))
 
 
+@main.command()
+@click.argument("assessment_id")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "md", "html"]), default="pdf", show_default=True,
+              help="Report format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, allow_dash=True, path_type=Path),
+              required=True, help="File to write, or - for standard output.")
+def report(assessment_id: str, fmt: str, output: Path) -> None:
+    """Write the report of ASSESSMENT_ID (its public id, as in the web address) to a file."""
+    from flask import current_app, render_template
+
+    from dpup.reports.markdown import render_markdown
+    from dpup.reports.model import build_report
+    from dpup.reports.pdf import render_pdf
+    from dpup.storage.assessments import get_assessment
+
+    assessment = get_assessment(assessment_id)
+    if assessment is None:
+        raise click.ClickException(f"no assessment with id '{assessment_id}'")
+    built = build_report(current_app.extensions["dpup.library"], assessment)
+    if fmt == "pdf":
+        data = render_pdf(built)
+    elif fmt == "md":
+        data = render_markdown(built).encode("utf-8")
+    else:
+        # A file opened on its own cannot fetch /static/: carry the styles inside it.
+        static = Path(current_app.static_folder)
+        css = (static / "dpup.css").read_text(encoding="utf-8")
+        css += "\n@media print {\n" + (static / "print.css").read_text(encoding="utf-8") + "\n}\n"
+        with current_app.test_request_context(f"/assessments/{assessment_id}/report"):
+            data = render_template("assessments/report.html", report=built, standalone=True,
+                                   inline_css=css).encode("utf-8")
+    if str(output) == "-":
+        sys.stdout.buffer.write(data)
+        return
+    output.write_bytes(data)
+    click.echo(f"Wrote {output} ({len(data):,} bytes).", err=True)
+
+
 if __name__ == "__main__":
     main()

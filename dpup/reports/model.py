@@ -1,5 +1,8 @@
 """The report model: plain data, built once from an assessment, with no rendering in it.
 
+Every renderer (the HTML page, the Markdown export, the PDF) reads this one object and adds no
+logic of its own: what is shown, in what order, and how it is worded is decided here.
+
 Ratings rule (also in the README): a principle or guideline is rated from the most serious
 finding raised against it on the paths taken —
 no findings or only information → "Strong"; advisory → "Good, with improvements";
@@ -9,11 +12,14 @@ finding serves it, it is "Not assessed".
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from html import unescape
 
 from dpup.engine import Library, QuestionNode, Severity
 from dpup.engine.walk import RaisedFinding
+from dpup.markup import render_markdown
 from dpup.storage.assessments import progress, to_answer
 from dpup.storage.models import Assessment
 
@@ -25,6 +31,17 @@ RATINGS = {
     Severity.STOP: "Serious concern",
 }
 NOT_ASSESSED = "Not assessed"
+# How far along the scale each rating is, for charts: 0 = not assessed, 4 = strong.
+RATING_SCORES = {NOT_ASSESSED: 0, "Serious concern": 1, "Needs action": 2, "Good, with improvements": 3, "Strong": 4}
+RATING_SCALE = ("Not assessed", "Serious concern", "Needs action", "Good, with improvements", "Strong")
+
+DISCLAIMER = ("DPUP is good practice, not law, and this report is not legal advice. It draws on the Data "
+              "Protection and Use Policy (Crown copyright, CC BY 4.0), written in our own words.")
+
+
+def format_datetime(value: datetime | None) -> str:
+    """The one way reports write a date and time (the web's ``datetime`` filter uses the same format)."""
+    return value.strftime("%-d %B %Y, %-I:%M %p UTC") if value else ""
 
 
 @dataclass(frozen=True)
@@ -53,12 +70,30 @@ class FindingRow:
     def severity_label(self) -> str:
         return self.severity.label
 
+    @property
+    def principle_names(self) -> str:
+        return ", ".join(self.principles)
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """One line of the recommended-actions plan."""
+
+    number: int
+    action: str
+    principles: str
+    severity: str  # a severity label, or "Recommended" for an outcome's general advice
+    source: str  # the tree (and question) it comes from
+    owner: str = ""
+    due: str = ""
+
 
 @dataclass(frozen=True)
 class OutcomeRow:
     verdict: str
     title: str
-    body: str
+    body: str  # Markdown, written by content authors
+    body_text: str  # the same as plain text, for renderers that do not take Markdown
     actions: tuple[str, ...]
 
 
@@ -74,6 +109,19 @@ class TreeSection:
     unused: tuple[AnswerRow, ...]
     findings: tuple[FindingRow, ...]
 
+    @property
+    def status(self) -> str:
+        return f"{self.outcome.verdict}: {self.outcome.title}" if self.outcome else "Not finished"
+
+
+@dataclass(frozen=True)
+class TreeUsed:
+    title: str
+    tree_id: str
+    version: str
+    content_hash: str
+    status: str
+
 
 @dataclass(frozen=True)
 class Rating:
@@ -82,11 +130,35 @@ class Rating:
     rating: str
     findings: int
 
+    @property
+    def score(self) -> int:
+        return RATING_SCORES[self.rating]
+
 
 @dataclass(frozen=True)
 class PrincipleGroup:
     principle: str
     findings: tuple[FindingRow, ...]
+
+
+@dataclass(frozen=True)
+class SeverityGroup:
+    """Findings of one severity, grouped again by principle (a finding serving two appears under both)."""
+
+    severity: Severity
+    label: str
+    count: int
+    principles: tuple[PrincipleGroup, ...]
+
+
+@dataclass(frozen=True)
+class SignOff:
+    name: str = ""
+    role: str = ""
+    date: str = ""
+
+
+SIGNOFF_FIELDS = ("Name", "Role", "Date", "Signature")
 
 
 @dataclass(frozen=True)
@@ -106,6 +178,32 @@ class Report:
     findings: tuple[FindingRow, ...]
     by_principle: tuple[PrincipleGroup, ...]
     actions: tuple[FindingRow, ...] = field(default=())
+    public_id: str = ""
+    assessed_by: str = ""
+    trees_used: tuple[TreeUsed, ...] = ()
+    by_severity: tuple[SeverityGroup, ...] = ()
+    action_plan: tuple[ActionRow, ...] = ()
+    findings_total: int = 0
+    answers_total: int = 0
+    unused_total: int = 0
+    signoff: SignOff | None = None
+    signoff_fields: tuple[str, ...] = SIGNOFF_FIELDS
+    disclaimer: str = DISCLAIMER
+    rating_scale: tuple[str, ...] = RATING_SCALE
+    subject: str = "Data Protection and Use Policy (DPUP) assessment report"
+    language: str = "en-NZ"
+
+    @property
+    def started_text(self) -> str:
+        return format_datetime(self.started)
+
+    @property
+    def updated_text(self) -> str:
+        return format_datetime(self.updated)
+
+    @property
+    def generated_text(self) -> str:
+        return format_datetime(self.generated)
 
 
 def build_report(library: Library, assessment: Assessment) -> Report:
@@ -126,11 +224,12 @@ def build_report(library: Library, assessment: Assessment) -> Report:
             findings=tuple(rows),
         ))
     findings = sorted((f for s in sections for f in s.findings), key=lambda r: -r.severity.rank)
+    principle_order = [t.name for t in vocab.principles]
     return Report(
         title=f"DPUP assessment: {assessment.initiative}",
         organisation=assessment.organisation_name,
         initiative=assessment.initiative,
-        description=assessment.description,
+        description=assessment.description or "",
         started=assessment.created_at,
         updated=assessment.updated_at,
         generated=datetime.now(UTC).replace(tzinfo=None),
@@ -142,12 +241,44 @@ def build_report(library: Library, assessment: Assessment) -> Report:
                                 for t in vocab.guidelines),
         sections=tuple(sections),
         findings=tuple(findings),
-        by_principle=tuple(
-            PrincipleGroup(t.name, tuple(f for f in findings if t.name in f.principles))
-            for t in vocab.principles if any(t.name in f.principles for f in findings)
-        ),
+        by_principle=_by_principle(findings, principle_order),
         actions=tuple(f for f in findings if f.action),
+        public_id=assessment.public_id,
+        # No accounts yet: the organisation that made the assessment is who assessed it.
+        assessed_by=assessment.organisation_name,
+        trees_used=tuple(TreeUsed(s.title, s.tree_id, s.version, s.content_hash, s.status) for s in sections),
+        by_severity=tuple(
+            SeverityGroup(sev, sev.label, len(group), _by_principle(group, principle_order))
+            for sev in reversed(Severity)
+            if (group := [f for f in findings if f.severity == sev])
+        ),
+        action_plan=_action_plan(findings, sections),
+        findings_total=len(findings),
+        answers_total=sum(len(s.answers) for s in sections),
+        unused_total=sum(len(s.unused) for s in sections),
+        signoff=None,  # nothing records a sign-off yet: renderers show an empty block to fill in by hand
     )
+
+
+def _by_principle(findings: list[FindingRow], order: list[str]) -> tuple[PrincipleGroup, ...]:
+    groups = [PrincipleGroup(name, tuple(f for f in findings if name in f.principles)) for name in order]
+    untagged = tuple(f for f in findings if not any(p in order for p in f.principles))
+    if untagged:
+        groups.append(PrincipleGroup("No principle named", untagged))
+    return tuple(g for g in groups if g.findings)
+
+
+def _action_plan(findings: list[FindingRow], sections: list[TreeSection]) -> tuple[ActionRow, ...]:
+    """Finding actions, most serious first, then each outcome's general advice."""
+    rows = [(f.action, f.principle_names, f.severity_label, f"{f.tree}: {f.question}", f.action_owner, f.action_due)
+            for f in findings if f.action]
+    seen = {r[0] for r in rows}
+    for s in sections:
+        for action in (s.outcome.actions if s.outcome else ()):
+            if action not in seen:
+                seen.add(action)
+                rows.append((action, "", "Recommended", f"{s.title}: outcome", "", ""))
+    return tuple(ActionRow(i, *row) for i, row in enumerate(rows, start=1))
 
 
 def _unused(assessment: Assessment, item):
@@ -175,7 +306,16 @@ def _answer_row(node: QuestionNode, answer) -> AnswerRow:
 def _outcome(node) -> OutcomeRow | None:
     if node is None:
         return None
-    return OutcomeRow(node.verdict.label, node.title, node.body, node.actions)
+    return OutcomeRow(node.verdict.label, node.title, node.body, _plain(node.body), node.actions)
+
+
+def _plain(markdown_text: str) -> str:
+    """Markdown to plain text: paragraphs kept apart by a blank line, mark-up dropped."""
+    html = render_markdown(markdown_text)
+    html = re.sub(r"</(p|li|h\d|tr|blockquote|pre)>", "\n", html)
+    html = re.sub(r"<li>", "• ", html)
+    text = unescape(re.sub(r"<[^>]+>", "", html))
+    return "\n".join(line.strip() for line in text.strip().splitlines() if line.strip())
 
 
 def _rating(term, findings: list[FindingRow], served: set[str], tags_of) -> Rating:

@@ -1,0 +1,181 @@
+"""How fast are the reports on a large assessment? Prints figures; it is not a test.
+
+Builds, in a temporary SQLite app with the bundled knowledge base, one assessment that covers every
+bundled assessment tree (the "where to start" navigator is not an assessment), each answered along
+its longest path found by seeded random walks with valid answers, with a 5,000-character note (with
+macrons) on every answer. Then prints the median time over N runs of building the report model and
+rendering it as Markdown, HTML and PDF, and the PDF's page count. If WeasyPrint is installed it also
+renders the same HTML report with WeasyPrint and prints how many times slower that is.
+
+Targets (issue 4): the reportlab PDF under 300 ms on a 2-core machine, and at least 5x faster than
+WeasyPrint on the same report.
+
+    .venv/bin/python benchmarks/report_bench.py [--runs N] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from dpup import config  # noqa: E402
+from dpup.engine import parse_answer, walk  # noqa: E402
+from dpup.engine.model import AnswerKind  # noqa: E402
+from dpup.engine.walk import AnswerError  # noqa: E402
+
+NAVIGATOR = "where-to-start"
+NOTE = ("Kaitiakitanga: we look after this information as a steward that whānau, hapū and iwi can trust. "
+        "The purpose was agreed at a hui with kaumātua and the service's clinical lead; we will revisit it. ")
+
+
+def note(i: int) -> str:
+    text = f"Note {i}. " + NOTE * (5000 // len(NOTE) + 1)
+    return text[:5000]
+
+
+def _candidates(node, rng: random.Random) -> list[list[str]]:
+    if node.kind == AnswerKind.TEXT:
+        return [["We need it to plan services with whānau; see the purpose statement."]]
+    values = [o.value for o in node.options]
+    if node.kind == AnswerKind.SEVERAL_OF:
+        k = rng.randint(1, len(values))
+        return [rng.sample(values, k)]
+    return [[rng.choice(values)]]
+
+
+def longest_answers(tree, tries: int = 300, seed: int = 4) -> dict:
+    """Valid answers along the longest path found (most findings breaks ties)."""
+    rng = random.Random(seed)
+    best, best_key = {}, (-1, -1)
+    for _ in range(tries):
+        answers = {}
+        while True:
+            w = walk(tree, answers)
+            node = w.current
+            if node is None:
+                break
+            values = _candidates(node, rng)[0]
+            try:
+                answers[node.id] = parse_answer(node, values, note="", reason="It does not apply here.",
+                                                action_owner="Privacy officer", action_due="2027-06-30")
+            except AnswerError:
+                answers[node.id] = parse_answer(node, [node.options[0].value], reason="It does not apply here.")
+        w = walk(tree, answers)
+        key = (len(w.steps), len(w.findings))
+        if key > best_key:
+            best, best_key = answers, key
+    return best
+
+
+def build(app):
+    from dpup.engine import Answer
+    from dpup.storage import assessments as store
+
+    library = app.extensions["dpup.library"]
+    tree_ids = [t for t in library.trees if t != NAVIGATOR]
+    assessment = store.start_assessment(library, "Te Whare Hauora o Ngā Whānau Trust",
+                                        "Whānau wellbeing data platform",
+                                        "A shared platform for whānau wellbeing data across our services.", tree_ids)
+    count = 0
+    for tree_id in tree_ids:
+        for node_id, answer in longest_answers(library.trees[tree_id]).items():
+            count += 1
+            answer = Answer(value=answer.value, note=note(count), reason=answer.reason,
+                            action_owner=answer.action_owner, action_due=answer.action_due)
+            store.save_answer(assessment, tree_id, node_id, answer, assessment.version)
+    return assessment, len(tree_ids), count
+
+
+def median_ms(fn, runs: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--out", type=Path, help="also write report.pdf, report.md and report.html here")
+    args = parser.parse_args()
+
+    from flask import render_template
+    from pypdf import PdfReader
+
+    from dpup.reports.markdown import render_markdown
+    from dpup.reports.model import build_report
+    from dpup.reports.pdf import render_pdf
+    from dpup.storage.setup import upgrade_database
+    from dpup.web.app import create_app
+
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite", "SECRET_KEY": "bench",
+                          "TREES_DIR": config.TREES_DIR, "CONTENT_DIR": config.CONTENT_DIR})
+        app.instance_path = tmp
+        with app.app_context():
+            upgrade_database()
+            assessment, trees, answers = build(app)
+            library = app.extensions["dpup.library"]
+            report = build_report(library, assessment)
+            print(f"Assessment: {trees} trees, {answers} answers with 5,000-character notes, "
+                  f"{report.findings_total} findings, {len(report.action_plan)} actions, "
+                  f"{report.unused_total} unused answers")
+
+            model_ms, _ = median_ms(lambda: build_report(library, assessment), args.runs)
+            md_ms, md = median_ms(lambda: render_markdown(report), args.runs)
+            with app.test_request_context(f"/assessments/{assessment.public_id}/report"):
+                html_ms, html = median_ms(lambda: render_template("assessments/report.html", report=report),
+                                          args.runs)
+            pdf_ms, pdf = median_ms(lambda: render_pdf(report), args.runs)
+            pages = len(PdfReader(io.BytesIO(pdf)).pages)
+
+            print(f"Median of {args.runs} runs:")
+            print(f"  report model  {model_ms:8.1f} ms")
+            print(f"  Markdown      {md_ms:8.1f} ms  ({len(md.encode()):,} bytes)")
+            print(f"  HTML          {html_ms:8.1f} ms  ({len(html.encode()):,} bytes)")
+            print(f"  PDF           {pdf_ms:8.1f} ms  ({len(pdf):,} bytes, {pages} pages)"
+                  f"  target < 300 ms: {'met' if pdf_ms < 300 else 'NOT met'}")
+
+            try:
+                import weasyprint
+            except ImportError:
+                print("WeasyPrint is not installed: no comparison (pip install weasyprint to compare).")
+            else:
+                static = Path(app.static_folder)
+                css = [weasyprint.CSS(filename=str(static / "dpup.css")),
+                       weasyprint.CSS(filename=str(static / "print.css"))]
+                wp_runs = max(1, min(args.runs, 3))
+                wp_ms, wp_pdf = median_ms(lambda: weasyprint.HTML(string=html, base_url=str(static)).write_pdf(
+                    stylesheets=css), wp_runs)
+                wp_pages = len(PdfReader(io.BytesIO(wp_pdf)).pages)
+                ratio = wp_ms / pdf_ms
+                print(f"  WeasyPrint    {wp_ms:8.1f} ms  ({len(wp_pdf):,} bytes, {wp_pages} pages, "
+                      f"median of {wp_runs}, version {weasyprint.__version__})")
+                print(f"  reportlab is {ratio:.1f}x faster than WeasyPrint; target >= 5x: "
+                      f"{'met' if ratio >= 5 else 'NOT met'}")
+
+            if args.out:
+                args.out.mkdir(parents=True, exist_ok=True)
+                (args.out / "report.pdf").write_bytes(pdf)
+                (args.out / "report.md").write_text(md, encoding="utf-8")
+                (args.out / "report.html").write_text(html, encoding="utf-8")
+                print(f"Wrote report.pdf, report.md and report.html to {args.out}")
+        from dpup.storage.db import db
+
+        with app.app_context():
+            db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

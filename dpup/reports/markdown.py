@@ -1,0 +1,157 @@
+"""The report as Markdown: valid CommonMark, readable as plain text, with every user text literal.
+
+Nothing here decides what the report says; it only lays out the report model. Text typed by people
+(names, notes, reasons, owners) goes through ``text()`` or ``inline()``, which backslash-escape
+Markdown punctuation and turn ``<`` and entity-like ``&`` into character references, so a note such
+as ``<script>`` or ``**x**`` reads exactly as typed in every Markdown viewer, never as mark-up.
+"""
+
+from __future__ import annotations
+
+import re
+
+from dpup.reports.model import Report
+
+# Escaped everywhere: characters that start emphasis, code, links or escapes. All of them are
+# escapable in CommonMark and in Python-Markdown alike.
+_ANYWHERE = re.compile(r"([\\`*_\[\]>])")
+# "<" can start raw HTML or an autolink, and "&name;" an entity: both become character references.
+_ENTITY_LIKE = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+# Constructs that only count at the start of a line.
+_LIST_OR_HEADING = re.compile(r"^([#+\-])")
+_ORDERED = re.compile(r"^(\d+)([.)])")
+_SETEXT_OR_FENCE = re.compile(r"^([=~])")
+_CLOSING_HASHES = re.compile(r"(#+)$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+# A line to sign on: a run of underscores with nothing inside is literal text in CommonMark.
+BLANK_LINE = "_" * 40
+
+
+def _escape_line(line: str) -> str:
+    line = _CONTROL.sub("", line).strip()
+    line = _ANYWHERE.sub(r"\\\1", _ENTITY_LIKE.sub("&amp;", line)).replace("<", "&lt;")
+    line = _LIST_OR_HEADING.sub(r"\\\1", line)
+    line = _ORDERED.sub(r"\1\\\2", line)
+    line = _CLOSING_HASHES.sub(lambda m: "\\#" * len(m.group(1)), line)
+    return _SETEXT_OR_FENCE.sub(lambda m: f"&#{ord(m.group(1))};", line)
+
+
+def inline(value: str) -> str:
+    """User text on one line (in a heading, list item or label): whitespace folded, mark-up escaped."""
+    return _escape_line(" ".join((value or "").split()))
+
+
+def text(value: str, indent: str = "") -> str:
+    """User text that may run over several lines or paragraphs, escaped line by line.
+
+    ``indent`` continues it inside a list item (four spaces work in CommonMark and Python-Markdown).
+    """
+    lines = [_escape_line(line) for line in (value or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    paragraphs = "\n".join(lines).strip("\n")
+    paragraphs = re.sub(r"\n{2,}", "\n\n", paragraphs)
+    return "\n".join((indent + line) if line else "" for line in paragraphs.split("\n"))
+
+
+def _labelled(label: str, value: str, indent: str = "") -> list[str]:
+    return [f"{indent}**{label}:** {text(value, indent).lstrip()}", ""] if value else []
+
+
+def render_markdown(report: Report) -> str:
+    out: list[str] = []
+    add = out.extend
+
+    add([f"# DPUP assessment: {inline(report.initiative)}", ""])
+    add([f"- **Organisation:** {inline(report.organisation)}",
+         f"- **Assessed by:** {inline(report.assessed_by)}",
+         f"- **Started:** {report.started_text}",
+         f"- **Last changed:** {report.updated_text}",
+         f"- **Report made:** {report.generated_text}", ""])
+    if report.description:
+        add([text(report.description), ""])
+
+    add(["## Decision trees used", ""])
+    for t in report.trees_used:
+        add([f"- {inline(t.title)}, version {inline(t.version)} (`{t.content_hash}`): {inline(t.status)}"])
+    add([""])
+
+    add(["## Executive summary", "", inline(report.summary), ""])
+    add([f"{report.findings_total} findings in all:", ""])
+    add([f"- {label}: {count}" for label, count in report.severity_counts])
+    add(["", "### Outcomes", ""])
+    for s in report.sections:
+        add([f"#### {inline(s.title)}", ""])
+        if s.outcome:
+            add([f"**{inline(s.outcome.verdict)}: {inline(s.outcome.title)}**", "", s.outcome.body.strip(), ""])
+        else:
+            add(["Not finished.", ""])
+
+    add(["## Ratings by principle", ""])
+    add([f"- **{inline(r.name)}** ({inline(r.meaning)}): {r.rating}, {r.findings} finding(s)"
+         for r in report.principle_ratings])
+    add(["", "## Ratings by guideline", ""])
+    add([f"- **{inline(r.name)}**: {r.rating}, {r.findings} finding(s)" for r in report.guideline_ratings])
+    add([""])
+
+    add(["## Findings by severity and principle", ""])
+    for group in report.by_severity:
+        add([f"### {group.label} ({group.count})", ""])
+        for pg in group.principles:
+            add([f"#### {inline(pg.principle)}", ""])
+            for f in pg.findings:
+                add([f"- {inline(f.text)}", f"    *Raised by:* {inline(f.tree)}: {inline(f.question)}"])
+                if f.action:
+                    add([f"    *Action:* {inline(f.action)}"])
+            add([""])
+    if not report.by_severity:
+        add(["No findings.", ""])
+
+    add(["## Findings by principle", ""])
+    for pg in report.by_principle:
+        add([f"### {inline(pg.principle)}", ""])
+        add([f"- {f.severity_label}: {inline(f.text)}" for f in pg.findings])
+        add([""])
+    if not report.by_principle:
+        add(["No findings.", ""])
+
+    add(["## Recommended actions", ""])
+    for a in report.action_plan:
+        add([f"{a.number}. {inline(a.action)}",
+             f"    *Severity:* {inline(a.severity)}; *principle:* {inline(a.principles) or 'none named'};"
+             f" *owner:* {inline(a.owner) or 'not recorded'}; *due:* {inline(a.due) or 'not recorded'}",
+             f"    *From:* {inline(a.source)}"])
+    if not report.action_plan:
+        add(["No actions."])
+    add([""])
+
+    add(["## Sign-off", ""])
+    signoff = report.signoff
+    values = (signoff.name, signoff.role, signoff.date, "") if signoff else ("", "", "", "")
+    for label, value in zip(report.signoff_fields, values, strict=True):
+        add([f"{label}: {inline(value) or BLANK_LINE}", ""])
+
+    add(["## Appendix: every answer", ""])
+    for s in report.sections:
+        add([f"### {inline(s.title)}", "", f"Version {inline(s.version)}, `{s.content_hash}`.", ""])
+        for n, row in enumerate(s.answers, start=1):
+            add(_answer(n, row))
+        if not s.answers:
+            add(["No answers yet.", ""])
+        if s.unused:
+            add(["#### Answers given on branches no longer in use", ""])
+            for n, row in enumerate(s.unused, start=1):
+                add(_answer(n, row))
+
+    add(["---", "", inline(report.disclaimer), ""])
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _answer(n: int, row) -> list[str]:
+    lines = [f"{n}. **{inline(row.question)}**", "", f"    **Answer:** {text(row.answer, '    ').lstrip()}", ""]
+    lines += _labelled("Reason", row.reason, "    ")
+    lines += _labelled("Note", row.note, "    ")
+    if row.action_owner or row.action_due:
+        lines += [f"    **Action owner:** {inline(row.action_owner) or 'not recorded'};"
+                  f" **due:** {inline(row.action_due) or 'not recorded'}", ""]
+    return lines

@@ -1,0 +1,658 @@
+"""The report as a PDF, laid out with reportlab's Platypus.
+
+A cover, the executive summary with a chart of the ratings per principle (drawn with
+reportlab.graphics), findings and actions as tables that split across pages with their header row
+repeated, a sign-off block and an appendix of every answer. Every page says "Page N of M"; the
+document carries its title, author, subject and language (en-NZ), and an outline by section.
+
+Text is set in DejaVu Sans, shipped in ``fonts/`` with its licence and embedded (subset), so Māori
+words with macrons render everywhere; the 14 base PDF fonts are never used. Like the other
+renderers this one decides nothing: it lays out the report model. Text from people goes through
+``esc()``, so reportlab's paragraph mark-up (``<para>``, ``<font>``, entities) is shown literally;
+long words are broken by reportlab's ``splitLongWords``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from io import BytesIO
+from pathlib import Path
+from weakref import WeakKeyDictionary
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from dpup.reports.model import Report
+
+FONTS_DIR = Path(__file__).resolve().parent / "fonts"
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+FONT_FILES = {FONT: FONTS_DIR / "DejaVuSans.ttf", FONT_BOLD: FONTS_DIR / "DejaVuSans-Bold.ttf"}
+
+PAGE_W, PAGE_H = A4
+MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 18 * mm, 22 * mm, 20 * mm
+WIDTH = PAGE_W - 2 * MARGIN_X
+
+INK = colors.HexColor("#1b1b1b")
+MUTED = colors.HexColor("#505a5f")
+BRAND = colors.HexColor("#123e5a")
+LINE = colors.HexColor("#b1b4b6")
+SOFT = colors.HexColor("#f3f2f1")
+SEVERITY_COLOURS = {
+    "Stop": colors.HexColor("#a4151c"),
+    "Action required": colors.HexColor("#8a4b00"),
+    "Advisory": colors.HexColor("#0b4f8a"),
+    "Information": colors.HexColor("#505a5f"),
+    "Recommended": colors.HexColor("#505a5f"),
+}
+RATING_COLOURS = {
+    "Strong": colors.HexColor("#0b6b3a"),
+    "Good, with improvements": colors.HexColor("#4f8a2b"),
+    "Needs action": colors.HexColor("#b35c00"),
+    "Serious concern": colors.HexColor("#a4151c"),
+    "Not assessed": colors.HexColor("#b1b4b6"),
+}
+
+
+class WordCachedTTFont(TTFont):
+    """A TrueType font that encodes text a word at a time, remembering each word per document.
+
+    reportlab maps every character to its subset code in Python, which is most of the time a long
+    report takes; a report repeats the same words, so each distinct word is mapped once. The bytes
+    written are exactly those reportlab would write.
+    """
+
+    def __init__(self, name: str, filename: str):
+        super().__init__(name, filename)
+        self._words: WeakKeyDictionary = WeakKeyDictionary()
+
+    def splitString(self, text, doc, encoding="utf-8"):  # noqa: N802 (reportlab's name)
+        if not isinstance(text, str) or " " not in text:
+            return super().splitString(text, doc, encoding)
+        words = self._words.get(doc)
+        if words is None:
+            words = self._words[doc] = {}
+        out: list[list] = []
+        split = super().splitString
+        for i, word in enumerate(text.split(" ")):
+            for part in ((" ",) if i else ()) + ((word,) if word else ()):
+                encoded = words.get(part)
+                if encoded is None:
+                    encoded = words[part] = split(part, doc, encoding)
+                for subset, data in encoded:
+                    if out and out[-1][0] == subset:
+                        out[-1][1] += data
+                    else:
+                        out.append([subset, bytearray(data)])
+        return [(subset, bytes(data)) for subset, data in out]
+
+
+def register_fonts() -> None:
+    """Register DejaVu Sans (regular and bold) once, and make <b> use the bold face."""
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    for name, path in FONT_FILES.items():
+        pdfmetrics.registerFont(WordCachedTTFont(name, str(path)))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
+
+
+# --- User text -------------------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def esc(text: str) -> str:
+    """Plain text to reportlab paragraph mark-up that shows exactly that text (line breaks kept)."""
+    text = _CONTROL.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n"))
+    return escape(text).replace("\n", "<br/>")
+
+
+def plain(text: str) -> str:
+    """Text drawn straight on the canvas (no mark-up): control characters dropped, one line."""
+    return " ".join(_CONTROL.sub("", text or "").split())
+
+
+# --- Styles ----------------------------------------------------------------------------------
+
+
+def _style(name: str, **kw) -> ParagraphStyle:
+    base = dict(fontName=FONT, fontSize=9.5, leading=13.5, textColor=INK, alignment=TA_LEFT,
+                splitLongWords=1, allowWidows=0, allowOrphans=0)
+    base.update(kw)
+    return ParagraphStyle(name, **base)
+
+
+# Paragraph styles, for headings and the few lines of our own wording.
+S = {
+    "body": _style("body", spaceAfter=5),
+    "h1": _style("h1", fontName=FONT_BOLD, fontSize=18, leading=23, textColor=BRAND, spaceBefore=14, spaceAfter=8,
+                 keepWithNext=1),
+    "h2": _style("h2", fontName=FONT_BOLD, fontSize=13, leading=17, textColor=BRAND, spaceBefore=10, spaceAfter=5,
+                 keepWithNext=1),
+    "h3": _style("h3", fontName=FONT_BOLD, fontSize=10.5, leading=14, spaceBefore=8, spaceAfter=3, keepWithNext=1),
+    "cover_kicker": _style("cover_kicker", fontName=FONT_BOLD, fontSize=11, leading=15, textColor=MUTED),
+}
+
+# --- Flowables -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    font: str = FONT
+    bold: str = FONT_BOLD
+    size: float = 9.5
+    leading: float = 13.5
+    colour: object = INK
+    left_indent: float = 0
+    first_indent: float = 0  # added to left_indent on the first line: negative for a hanging number
+    space_before: float = 0
+    space_after: float = 0
+    keep_with_next: bool = False
+
+
+_WIDTHS: dict[tuple[str, str], float] = {}
+
+
+def _width(text: str, font: str) -> float:
+    """Width at 1 pt, cached: a report repeats the same words thousands of times."""
+    key = (font, text)
+    found = _WIDTHS.get(key)
+    if found is None:
+        if len(_WIDTHS) > 200_000:
+            _WIDTHS.clear()
+        found = _WIDTHS[key] = pdfmetrics.stringWidth(text, font, 1.0)
+    return found
+
+
+class Text(Flowable):
+    """Plain text in one font, with an optional bold label before it: "Note: what was typed".
+
+    The text is never parsed as mark-up, so anything a person typed shows as typed. Lines break
+    at spaces (and inside a word longer than the line), line breaks in the text are kept, and a
+    long text splits across pages. It does the work of a Paragraph for plain text many times
+    faster, because word widths are cached and a layout is reused while the width is the same
+    (tables ask for it several times).
+    """
+
+    def __init__(self, text: str, style: TextStyle, label: str = "", *, _lines=None, _first: bool = True):
+        super().__init__()
+        self.text, self.style, self.label = text, style, label
+        self.spaceBefore, self.spaceAfter, self.keepWithNext = style.space_before, style.space_after, style.keep_with_next
+        self._first = _first
+        self._lines: list[tuple[str, str]] | None = _lines
+        self._laid_width = None if _lines is None else -1.0
+
+    def _paragraphs(self) -> list[list[str]]:
+        paragraphs, blank = [], True
+        for line in _CONTROL.sub("", (self.text or "").replace("\r\n", "\n").replace("\r", "\n")).split("\n"):
+            words = line.split()
+            if words or not blank:
+                paragraphs.append(words)
+            blank = not words
+        while paragraphs and not paragraphs[-1]:
+            paragraphs.pop()
+        return paragraphs or [[]]
+
+    def _layout(self, width: float) -> list[tuple[str, str]]:
+        st = self.style
+        size, font = st.size, st.font
+        space = _width(" ", font) * size
+        rest = width - st.left_indent
+        avail = rest - (st.first_indent if self._first else 0)
+        lines: list[tuple[str, str]] = []
+        label = plain(self.label)
+        words: list[str] = []
+        used = (_width(label, st.bold) * size + space) if label else 0.0
+
+        def flush():
+            nonlocal words, used, avail, label
+            lines.append((label, " ".join(words)))
+            words, used, avail, label = [], 0.0, rest, ""
+
+        for i, paragraph in enumerate(self._paragraphs()):
+            if i:
+                flush()
+            for word in paragraph:
+                w = _width(word, font) * size
+                if used + (space if words else 0) + w <= avail + 0.01:
+                    used += (space if words else 0) + w
+                    words.append(word)
+                    continue
+                if words or label:
+                    flush()
+                if w <= avail + 0.01:
+                    words, used = [word], w
+                    continue
+                chunk, cw = "", 0.0  # a word longer than the line: break it where it reaches the edge
+                for ch in word:
+                    chw = _width(ch, font) * size
+                    if chunk and cw + chw > avail:
+                        words = [chunk]
+                        flush()
+                        chunk, cw = ch, chw
+                    else:
+                        chunk, cw = chunk + ch, cw + chw
+                words, used = [chunk], cw
+        flush()
+        return lines
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803 (reportlab's names)
+        if self._laid_width != availWidth:
+            if self._laid_width == -1.0:  # a piece of a split text, asked for another width
+                self.text = "\n".join(t for _, t in self._lines)
+            self._lines = self._layout(availWidth)
+            self._laid_width = availWidth
+        self.width, self.height = availWidth, len(self._lines) * self.style.leading
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):  # noqa: N803
+        self.wrap(availWidth, availHeight)
+        lines = self._lines
+        fit = int((availHeight + 0.001) // self.style.leading)
+        if fit >= len(lines):
+            return [self]
+        if len(lines) - fit < 2 and fit > 2:
+            fit -= 1  # no single line left alone at the top of the next page
+        if fit < 2:
+            return []
+        head_style = replace(self.style, space_after=0, keep_with_next=False)
+        tail_style = replace(self.style, space_before=0)
+        head = Text(self.text, head_style, self.label, _lines=lines[:fit], _first=self._first)
+        tail = Text("", tail_style, "", _lines=lines[fit:], _first=False)
+        head._laid_width = tail._laid_width = availWidth
+        return [head, tail]
+
+    def draw(self):
+        st, canv = self.style, self.canv
+        t = canv.beginText()
+        t.setFillColor(st.colour)
+        t.setFont(st.font, st.size, st.leading)
+        y = self.height - st.size
+        for i, (label, text) in enumerate(self._lines):
+            x = st.left_indent + (st.first_indent if i == 0 and self._first else 0)
+            t.setTextOrigin(x, y)
+            if label:
+                t.setFont(st.bold, st.size, st.leading)
+                t.textOut(label + " ")
+                t.setFont(st.font, st.size, st.leading)
+            if text:
+                t.textOut(text)
+            y -= st.leading
+        canv.drawText(t)
+
+
+
+
+# Text styles, for everything else (and all text typed by people).
+T = {
+    "body": TextStyle(space_after=5),
+    "lead": TextStyle(size=12, leading=16.5, space_after=8),
+    "small": TextStyle(size=8, leading=10.5, colour=MUTED),
+    "cell": TextStyle(size=8.5, leading=11),
+    "cell_head": TextStyle(font=FONT_BOLD, size=8.5, leading=11, colour=colors.white),
+    "h3": TextStyle(font=FONT_BOLD, size=10.5, leading=14, space_before=8, space_after=3, keep_with_next=True),
+    "question": TextStyle(font=FONT_BOLD, leading=13, space_before=7, space_after=2, keep_with_next=True,
+                          left_indent=16, first_indent=-16),
+    "answer": TextStyle(left_indent=16, space_after=2),
+    "cover_title": TextStyle(font=FONT_BOLD, size=24, leading=30, colour=BRAND, space_before=6, space_after=10),
+    "cover_org": TextStyle(size=14, leading=19, space_after=18),
+}
+
+
+class Heading(Paragraph):
+    """A heading that adds itself to the PDF outline (bookmarks) when it is placed on a page."""
+
+    def __init__(self, text: str, style: str, level: int | None = None):
+        super().__init__(esc(text), S[style])
+        self.outline_text = plain(text)
+        self.outline_level = level
+
+
+def _t(text: str, style: str = "body", label: str = "") -> Text:
+    return Text(text, T[style], label)
+
+
+def _table(header: list[str], rows: list[list], widths: list[float], colours: list | None = None) -> Table:
+    """A table with a header row repeated on every page it runs onto; ``colours`` marks each row's left edge."""
+    data = [[_t(h, "cell_head") for h in header]]
+    data += [[c if isinstance(c, Flowable) else _t(str(c), "cell") for c in row] for row in rows]
+    table = Table(data, colWidths=widths, repeatRows=1, splitByRow=1, splitInRow=1, hAlign="LEFT")
+    style = [
+        ("BACKGROUND", (0, 0), (-1, 0), BRAND),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, LINE),
+        ("TOPPADDING", (0, 0), (-1, -1), 3.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        *[("BACKGROUND", (0, i), (-1, i), SOFT) for i in range(2, len(data), 2)],
+    ]
+    if colours:
+        style += [("LINEBEFORE", (0, i), (0, i), 3, c) for i, c in enumerate(colours, start=1)]
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def ratings_chart(report: Report) -> Drawing:
+    """A horizontal bar per principle: the longer and greener, the stronger the rating; a key below."""
+    ratings = report.principle_ratings
+    scale = report.rating_scale
+    row_h, label_w, value_w, top, key_h = 22, 120, 118, 4, 34
+    bar_w = WIDTH - label_w - value_w
+    height = top + key_h + row_h * max(len(ratings), 1)
+    d = Drawing(WIDTH, height)
+    step = bar_w / (len(scale) - 1)
+    for i in range(len(scale)):
+        x = label_w + i * step
+        d.add(Line(x, key_h - 2, x, height - top, strokeColor=LINE, strokeWidth=0.4, strokeDashArray=(1, 2)))
+    for n, r in enumerate(ratings):
+        y = height - top - (n + 1) * row_h + 5
+        d.add(String(label_w - 6, y + 3.5, plain(r.name), fontName=FONT_BOLD, fontSize=8.5, fillColor=INK,
+                     textAnchor="end"))
+        d.add(Rect(label_w, y, bar_w, 12, fillColor=SOFT, strokeColor=None))
+        if r.score:
+            d.add(Rect(label_w, y, step * r.score, 12, fillColor=RATING_COLOURS[r.rating], strokeColor=None))
+        d.add(String(label_w + bar_w + 6, y + 3.5, r.rating, fontName=FONT, fontSize=8, fillColor=INK))
+    x = 0.0
+    for name in reversed(scale):  # the key, strongest first
+        d.add(Rect(x, 16, 8, 8, fillColor=RATING_COLOURS[name], strokeColor=None))
+        d.add(String(x + 11, 17, name, fontName=FONT, fontSize=7, fillColor=INK))
+        x += 11 + pdfmetrics.stringWidth(name, FONT, 7) + 14
+    d.add(String(0, 3, "Each principle is rated from the most serious finding raised against it.",
+                 fontName=FONT, fontSize=7, fillColor=MUTED))
+    return d
+
+
+# --- Page furniture --------------------------------------------------------------------------
+
+
+def _fit(canvas: Canvas, text: str, font: str, size: float, width: float) -> str:
+    text = plain(text)
+    if canvas.stringWidth(text, font, size) <= width:
+        return text
+    while text and canvas.stringWidth(text + "…", font, size) > width:
+        text = text[: max(len(text) - max(len(text) // 8, 1), 0)]
+    return text + "…"
+
+
+class NumberedCanvas(Canvas):
+    """Holds every page until the end, then writes "Page N of M" on each (one pass, no rebuild)."""
+
+    def __init__(self, *args, footer_left: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict] = []
+        self._footer_left = footer_left
+
+    def showPage(self):  # noqa: N802 (reportlab's name)
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def bookmarkPage(self, key, **kwargs):  # noqa: N802
+        # Pages reach the document only in save(), so name the page this bookmark is really on.
+        real = self._doc.pageCounter
+        self._doc.pageCounter = len(self._pages) + 1
+        try:
+            return super().bookmarkPage(key, **kwargs)
+        finally:
+            self._doc.pageCounter = real
+
+    def save(self):
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self._footer(total)
+            super().showPage()
+        super().save()
+
+    def _footer(self, total: int) -> None:
+        self.saveState()
+        self.setStrokeColor(LINE)
+        self.setLineWidth(0.5)
+        self.line(MARGIN_X, MARGIN_BOTTOM - 6 * mm, PAGE_W - MARGIN_X, MARGIN_BOTTOM - 6 * mm)
+        self.setFont(FONT, 7.5)
+        self.setFillColor(MUTED)
+        self.drawString(MARGIN_X, MARGIN_BOTTOM - 10 * mm, _fit(self, self._footer_left, FONT, 7.5, WIDTH - 80))
+        self.drawRightString(PAGE_W - MARGIN_X, MARGIN_BOTTOM - 10 * mm, f"Page {self._pageNumber} of {total}")
+        self.restoreState()
+
+
+class ReportDoc(BaseDocTemplate):
+    def __init__(self, buffer, report: Report):
+        super().__init__(
+            buffer, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
+            bottomMargin=MARGIN_BOTTOM, title=plain(report.title), author=plain(report.assessed_by),
+            subject=report.subject, creator="dpup", producer="dpup (reportlab)",
+            keywords=["DPUP", "Data Protection and Use Policy", "assessment", plain(report.organisation)],
+            lang=report.language, displayDocTitle=1, initialFontName=FONT,
+        )
+        self.report = report
+        frame = Frame(MARGIN_X, MARGIN_BOTTOM, WIDTH, PAGE_H - MARGIN_TOP - MARGIN_BOTTOM, id="body",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        cover = Frame(MARGIN_X, MARGIN_BOTTOM, WIDTH, PAGE_H - MARGIN_BOTTOM - 60 * mm, id="cover",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        self.addPageTemplates([
+            PageTemplate("cover", [cover], onPage=self._cover_page),
+            PageTemplate("body", [frame], onPage=self._body_page),
+        ])
+        self._bookmarks = 0
+
+    def _cover_page(self, canvas: Canvas, doc) -> None:
+        canvas.showOutline()  # open the viewer's bookmarks panel
+        canvas.saveState()
+        canvas.setFillColor(BRAND)
+        canvas.rect(0, PAGE_H - 42 * mm, PAGE_W, 42 * mm, stroke=0, fill=1)
+        canvas.setFillColor(colors.white)
+        canvas.setFont(FONT_BOLD, 20)
+        canvas.drawString(MARGIN_X, PAGE_H - 22 * mm, "dpup")
+        canvas.setFont(FONT, 10.5)
+        canvas.drawString(MARGIN_X, PAGE_H - 30 * mm, "Data Protection and Use Policy (DPUP) assessment report")
+        canvas.restoreState()
+
+    def _body_page(self, canvas: Canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont(FONT, 7.5)
+        canvas.setFillColor(MUTED)
+        y = PAGE_H - MARGIN_TOP + 8 * mm
+        half = WIDTH / 2 - 10
+        canvas.drawString(MARGIN_X, y, _fit(canvas, self.report.title, FONT, 7.5, half))
+        canvas.drawRightString(PAGE_W - MARGIN_X, y, _fit(canvas, self.report.organisation, FONT, 7.5, half))
+        canvas.setStrokeColor(LINE)
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN_X, y - 2.5 * mm, PAGE_W - MARGIN_X, y - 2.5 * mm)
+        canvas.restoreState()
+
+    def afterFlowable(self, flowable) -> None:  # noqa: N802 (reportlab's name)
+        if isinstance(flowable, Heading) and flowable.outline_level is not None:
+            self._bookmarks += 1
+            key = f"h{self._bookmarks}"
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(flowable.outline_text, key, level=flowable.outline_level,
+                                      closed=flowable.outline_level > 0)
+
+
+# --- The document ----------------------------------------------------------------------------
+
+
+def render_pdf(report: Report) -> bytes:
+    register_fonts()
+    buffer = BytesIO()
+    doc = ReportDoc(buffer, report)
+    footer = f"{plain(report.title)} · {plain(report.organisation)}"
+    doc.build(_story(report), canvasmaker=lambda *a, **k: NumberedCanvas(*a, footer_left=footer, **k))
+    return buffer.getvalue()
+
+
+def _story(report: Report) -> list[Flowable]:
+    return [
+        *_cover(report),
+        NextPageTemplate("body"), PageBreak(),
+        *_summary(report),
+        *_findings(report),
+        *_actions(report),
+        *_signoff(report),
+        *_appendix(report),
+    ]
+
+
+def _cover(report: Report) -> list[Flowable]:
+    facts = [
+        ("Organisation", report.organisation),
+        ("Assessed by", report.assessed_by),
+        ("Started", report.started_text),
+        ("Last changed", report.updated_text),
+        ("Report made", report.generated_text),
+    ]
+    facts_table = Table(
+        [[_t(k, "small"), _t(v)] for k, v in facts], colWidths=[32 * mm, WIDTH - 32 * mm], hAlign="LEFT",
+        style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                          ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]),
+    )
+    trees = _table(["Decision tree used", "Version", "Content hash", "Outcome"],
+                   [[t.title, t.version, t.content_hash[:12], t.status] for t in report.trees_used],
+                   [WIDTH * 0.30, WIDTH * 0.12, WIDTH * 0.16, WIDTH * 0.42])
+    return [
+        Heading("Assessment report", "cover_kicker", level=0),
+        _t(report.initiative, "cover_title"),
+        _t(report.organisation, "cover_org"),
+        facts_table,
+        Spacer(1, 8 * mm),
+        _t(report.summary, "lead"),
+        Spacer(1, 4 * mm),
+        trees,
+        Spacer(1, 10 * mm),
+        _t(report.disclaimer, "small"),
+    ]
+
+
+def _summary(report: Report) -> list[Flowable]:
+    out: list[Flowable] = [Heading("Executive summary", "h1", level=0), _t(report.summary, "lead")]
+    counts = report.severity_counts
+    number = {label: TextStyle(font=FONT_BOLD, size=16, leading=20, colour=SEVERITY_COLOURS.get(label, INK))
+              for label, _ in counts}
+    out += [
+        _t(f"Findings raised: {report.findings_total}. Questions answered: {report.answers_total}."),
+        Table([[Text(str(n), number[label]) for label, n in counts], [_t(label, "small") for label, _ in counts]],
+              colWidths=[WIDTH / max(len(counts), 1)] * len(counts), hAlign="LEFT",
+              style=TableStyle([("BOX", (0, 0), (-1, -1), 0.5, LINE), ("LINEAFTER", (0, 0), (-2, -1), 0.5, LINE),
+                                ("BACKGROUND", (0, 0), (-1, -1), SOFT), ("TOPPADDING", (0, 0), (-1, -1), 5),
+                                ("BOTTOMPADDING", (0, 0), (-1, -1), 5)])),
+    ]
+    if report.description:
+        out += [Heading("About the initiative", "h2"), _t(report.description)]
+    out += [Heading("Ratings by principle", "h2", level=1), ratings_chart(report), Spacer(1, 3 * mm),
+            _table(["Principle", "What it asks", "Rating", "Findings"],
+                   [[r.name, r.meaning, r.rating, str(r.findings)] for r in report.principle_ratings],
+                   [WIDTH * 0.22, WIDTH * 0.44, WIDTH * 0.22, WIDTH * 0.12],
+                   [RATING_COLOURS[r.rating] for r in report.principle_ratings])]
+    out += [Heading("Ratings by guideline", "h2", level=1),
+            _table(["Guideline", "What it asks", "Rating", "Findings"],
+                   [[r.name, r.meaning, r.rating, str(r.findings)] for r in report.guideline_ratings],
+                   [WIDTH * 0.22, WIDTH * 0.44, WIDTH * 0.22, WIDTH * 0.12],
+                   [RATING_COLOURS[r.rating] for r in report.guideline_ratings])]
+    out.append(Heading("Outcomes", "h2", level=1))
+    for s in report.sections:
+        block: list[Flowable] = [_t(s.title, "h3")]
+        if s.outcome:
+            block += [Text(f"{s.outcome.verdict}: {s.outcome.title}", replace(T["body"], font=FONT_BOLD)),
+                      _t(s.outcome.body_text)]
+        else:
+            block.append(_t("Not finished."))
+        out.append(KeepTogether(block))
+    return out
+
+
+def _findings(report: Report) -> list[Flowable]:
+    out: list[Flowable] = [CondPageBreak(60 * mm), Heading("Findings by severity and principle", "h1", level=0)]
+    if not report.by_severity:
+        out.append(_t("No findings."))
+    for group in report.by_severity:
+        rows = [[pg.principle, f.text, f"{f.tree}: {f.question}"] for pg in group.principles for f in pg.findings]
+        out += [Heading(f"{group.label} ({group.count})", "h2", level=1),
+                _table(["Principle", "Finding", "Raised by"], rows, [WIDTH * 0.2, WIDTH * 0.45, WIDTH * 0.35],
+                       [SEVERITY_COLOURS.get(group.label, MUTED)] * len(rows))]
+    out.append(Heading("Findings by principle", "h2", level=1))
+    for pg in report.by_principle:
+        out.append(_t(pg.principle, "h3"))
+        out += [_t(f.text, "answer", label=f"{f.severity_label}:") for f in pg.findings]
+    if not report.by_principle:
+        out.append(_t("No findings."))
+    return out
+
+
+def _actions(report: Report) -> list[Flowable]:
+    out: list[Flowable] = [CondPageBreak(60 * mm), Heading("Recommended actions", "h1", level=0)]
+    if not report.action_plan:
+        return [*out, _t("No actions.")]
+    out.append(_t("Actions from the findings, most serious first, then the general advice of each outcome. "
+                  "Owners and due dates are as recorded with the answers."))
+    rows = [[str(a.number), a.action, a.principles or "—", a.severity, a.owner or "Not recorded",
+             a.due or "Not recorded"] for a in report.action_plan]
+    out.append(_table(["#", "Action", "Principle", "Severity", "Owner", "Due"], rows,
+                      [WIDTH * 0.045, WIDTH * 0.365, WIDTH * 0.15, WIDTH * 0.15, WIDTH * 0.16, WIDTH * 0.13],
+                      [SEVERITY_COLOURS.get(a.severity, MUTED) for a in report.action_plan]))
+    return out
+
+
+def _signoff(report: Report) -> list[Flowable]:
+    s = report.signoff
+    values = [s.name, s.role, s.date, ""] if s else ["", "", "", ""]
+    rows = [[_t(label), _t(value)] for label, value in zip(report.signoff_fields, values, strict=True)]
+    table = Table(rows, colWidths=[30 * mm, 110 * mm], rowHeights=[11 * mm, 11 * mm, 11 * mm, 18 * mm],
+                  hAlign="LEFT", style=TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                                                   ("LINEBELOW", (1, 0), (1, -1), 0.6, INK),
+                                                   ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    return [KeepTogether([
+        Heading("Sign-off", "h1", level=0),
+        _t("Reviewed and accepted on behalf of the organisation:"),
+        table,
+    ])]
+
+
+def _appendix(report: Report) -> list[Flowable]:
+    out: list[Flowable] = [PageBreak(), Heading("Appendix: every answer", "h1", level=0),
+                           _t("Each answer on the path taken, with its reason and note, as recorded. "
+                              "Answers given on branches no longer in use are listed after each tree.")]
+    for s in report.sections:
+        out += [Heading(s.title, "h2", level=1), _t(f"Version {s.version} · {s.content_hash} · {s.status}", "small")]
+        out += _answers(s.answers) or [_t("No answers yet.")]
+        if s.unused:
+            out.append(_t("Answers given on branches no longer in use", "h3"))
+            out += _answers(s.unused)
+    return out
+
+
+def _answers(rows) -> list[Flowable]:
+    out: list[Flowable] = []
+    for n, row in enumerate(rows, start=1):
+        out += [_t(row.question, "question", label=f"{n}."), _t(row.answer, "answer", label="Answer:")]
+        if row.reason:
+            out.append(_t(row.reason, "answer", label="Reason:"))
+        if row.note:
+            out.append(_t(row.note, "answer", label="Note:"))
+        if row.action_owner or row.action_due:
+            out.append(_t(f"{row.action_owner or 'not recorded'}, {row.action_due or 'not recorded'}", "answer",
+                          label="Action owner and due date:"))
+    return out
