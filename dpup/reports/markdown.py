@@ -17,30 +17,30 @@ from dpup.reports.model import Report
 _ANYWHERE = re.compile(r"([\\`*_\[\]>])")
 # "<" can start raw HTML or an autolink, and "&name;" an entity: both become character references.
 _ENTITY_LIKE = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
-# Constructs that only count at the start of a line.
-_LIST_OR_HEADING = re.compile(r"^([#+\-])")
-_ORDERED = re.compile(r"^(\d+)([.)])")
-_SETEXT_OR_FENCE = re.compile(r"^([=~])")
-_CLOSING_HASHES = re.compile(r"(#+)$")
+# Constructs that only count at the start or end of a line.
+_CLOSING_HASHES = re.compile(r"(#+)$", re.M)
+_LIST_OR_HEADING = re.compile(r"^([#+\-])", re.M)
+_ORDERED = re.compile(r"^(\d+)([.)])", re.M)
+_SETEXT_OR_FENCE = re.compile(r"^([=~])", re.M)
+_EDGE_SPACE = re.compile(r"^[ \t]+|[ \t]+$", re.M)  # leading spaces would make a code block
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 # A line to sign on: a run of underscores with nothing inside is literal text in CommonMark.
 BLANK_LINE = "_" * 40
 
 
-def _escape_line(line: str) -> str:
-    line = _CONTROL.sub("", line).strip()
-    line = _ANYWHERE.sub(r"\\\1", _ENTITY_LIKE.sub("&amp;", line)).replace("<", "&lt;")
-    line = _LIST_OR_HEADING.sub(r"\\\1", line)
-    line = _ORDERED.sub(r"\1\\\2", line)
-    line = _CLOSING_HASHES.sub(lambda m: "\\#" * len(m.group(1)), line)
-    return _SETEXT_OR_FENCE.sub(lambda m: f"&#{ord(m.group(1))};", line)
+def _escape(value: str) -> str:
+    """Escape every line of ``value`` (already free of carriage returns) for Markdown."""
+    value = _EDGE_SPACE.sub("", _CONTROL.sub("", value))
+    value = _ANYWHERE.sub(r"\\\1", _ENTITY_LIKE.sub("&amp;", value)).replace("<", "&lt;")
+    value = _CLOSING_HASHES.sub(lambda m: "\\#" * len(m.group(1)), value)
+    value = _LIST_OR_HEADING.sub(r"\\\1", value)
+    value = _ORDERED.sub(r"\1\\\2", value)
+    return _SETEXT_OR_FENCE.sub(lambda m: f"&#{ord(m.group(1))};", value)
 
 
 def inline(value: str) -> str:
     """User text on one line (in a heading, list item or label): whitespace folded, mark-up escaped."""
-    return _escape_line(" ".join((value or "").split()))
+    return _escape(" ".join((value or "").split()))
 
 
 def text(value: str, indent: str = "") -> str:
@@ -48,10 +48,9 @@ def text(value: str, indent: str = "") -> str:
 
     ``indent`` continues it inside a list item (four spaces work in CommonMark and Python-Markdown).
     """
-    lines = [_escape_line(line) for line in (value or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    paragraphs = "\n".join(lines).strip("\n")
-    paragraphs = re.sub(r"\n{2,}", "\n\n", paragraphs)
-    return "\n".join((indent + line) if line else "" for line in paragraphs.split("\n"))
+    value = (value or "").replace("\r\n", "\n").replace("\r", "\n")
+    value = re.sub(r"\n{2,}", "\n\n", _escape(value).strip("\n"))
+    return re.sub(r"\n(?=[^\n])", "\n" + indent, value) if indent else value
 
 
 def _labelled(label: str, value: str, indent: str = "") -> list[str]:

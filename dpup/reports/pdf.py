@@ -15,6 +15,7 @@ long words are broken by reportlab's ``splitLongWords``.
 from __future__ import annotations
 
 import re
+from itertools import groupby
 from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
@@ -29,6 +30,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -78,35 +80,48 @@ RATING_COLOURS = {
 
 
 class WordCachedTTFont(TTFont):
-    """A TrueType font that encodes text a word at a time, remembering each word per document.
+    """A TrueType font that can encode text a word at a time, remembering each word per document.
 
-    reportlab maps every character to its subset code in Python, which is most of the time a long
-    report takes; a report repeats the same words, so each distinct word is mapped once. The bytes
-    written are exactly those reportlab would write.
+    reportlab maps every character to its subset code in Python, which was most of the time a long
+    report took. A report repeats the same words, so ``encode`` maps each distinct word once (with
+    reportlab's own ``splitString``, so subsets are assigned exactly as usual) and joins the words
+    with byte 32, which is a space in every subset.
     """
 
     def __init__(self, name: str, filename: str):
         super().__init__(name, filename)
         self._words: WeakKeyDictionary = WeakKeyDictionary()
 
-    def splitString(self, text, doc, encoding="utf-8"):  # noqa: N802 (reportlab's name)
-        if not isinstance(text, str) or " " not in text:
-            return super().splitString(text, doc, encoding)
+    def words_for(self, doc) -> dict:
         words = self._words.get(doc)
         if words is None:
             words = self._words[doc] = {}
-        out: list[list] = []
-        split = super().splitString
-        for i, word in enumerate(text.split(" ")):
-            for part in ((" ",) if i else ()) + ((word,) if word else ()):
-                encoded = words.get(part)
-                if encoded is None:
-                    encoded = words[part] = split(part, doc, encoding)
-                for subset, data in encoded:
-                    if out and out[-1][0] == subset:
-                        out[-1][1] += data
-                    else:
-                        out.append([subset, bytearray(data)])
+        return words
+
+    def encode(self, text: str, doc, words: dict | None = None) -> list[tuple[int, bytes]]:
+        """``text`` as (subset, bytes) runs, as ``splitString`` gives; pass ``words_for(doc)`` in loops."""
+        if words is None:
+            words = self.words_for(doc)
+        parts, simple = [], True
+        for word in text.split(" "):
+            found = words.get(word)
+            if found is None:
+                split = self.splitString(word, doc)
+                found = words[word] = (split[0][1] if len(split) == 1 and split[0][0] == 0 else
+                                       b"" if not split else split)
+            if found.__class__ is not bytes:
+                simple = False
+            parts.append(found)
+        if simple:
+            return [(0, b" ".join(parts))]
+        out: list[list] = []  # some word is outside the first subset: merge runs of the same subset
+        for i, found in enumerate(parts):
+            pieces = [(0, found)] if found.__class__ is bytes else found
+            for subset, data in ([(0, b" ")] if i else []) + pieces:
+                if out and out[-1][0] == subset:
+                    out[-1][1] += data
+                else:
+                    out.append([subset, bytearray(data)])
         return [(subset, bytes(data)) for subset, data in out]
 
 
@@ -173,17 +188,14 @@ class TextStyle:
     keep_with_next: bool = False
 
 
-_WIDTHS: dict[tuple[str, str], float] = {}
+_WIDTHS: dict[str, dict[str, float]] = {}
 
 
-def _width(text: str, font: str) -> float:
-    """Width at 1 pt, cached: a report repeats the same words thousands of times."""
-    key = (font, text)
-    found = _WIDTHS.get(key)
-    if found is None:
-        if len(_WIDTHS) > 200_000:
-            _WIDTHS.clear()
-        found = _WIDTHS[key] = pdfmetrics.stringWidth(text, font, 1.0)
+def _widths(font: str) -> dict[str, float]:
+    """Word widths at 1 pt for ``font``, cached: a report repeats the same words thousands of times."""
+    found = _WIDTHS.get(font)
+    if found is None or len(found) > 100_000:
+        found = _WIDTHS[font] = {}
     return found
 
 
@@ -207,7 +219,10 @@ class Text(Flowable):
 
     def _paragraphs(self) -> list[list[str]]:
         paragraphs, blank = [], True
-        for line in _CONTROL.sub("", (self.text or "").replace("\r\n", "\n").replace("\r", "\n")).split("\n"):
+        text = _CONTROL.sub("", self.text or "")
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        for line in text.split("\n"):
             words = line.split()
             if words or not blank:
                 paragraphs.append(words)
@@ -219,44 +234,50 @@ class Text(Flowable):
     def _layout(self, width: float) -> list[tuple[str, str]]:
         st = self.style
         size, font = st.size, st.font
-        space = _width(" ", font) * size
+        cache, measure = _widths(font), pdfmetrics.getFont(font).stringWidth
+        space = measure(" ", size)
         rest = width - st.left_indent
         avail = rest - (st.first_indent if self._first else 0)
         lines: list[tuple[str, str]] = []
         label = plain(self.label)
         words: list[str] = []
-        used = (_width(label, st.bold) * size + space) if label else 0.0
-
-        def flush():
-            nonlocal words, used, avail, label
-            lines.append((label, " ".join(words)))
-            words, used, avail, label = [], 0.0, rest, ""
+        used = (pdfmetrics.stringWidth(label, st.bold, size) + space) if label else 0.0
 
         for i, paragraph in enumerate(self._paragraphs()):
             if i:
-                flush()
+                lines.append((label, " ".join(words)))
+                words, used, avail, label = [], 0.0, rest, ""
             for word in paragraph:
-                w = _width(word, font) * size
-                if used + (space if words else 0) + w <= avail + 0.01:
-                    used += (space if words else 0) + w
+                w = cache.get(word)
+                if w is None:
+                    w = cache[word] = measure(word, 1.0)
+                w *= size
+                if words:
+                    if used + space + w <= avail + 0.01:
+                        used += space + w
+                        words.append(word)
+                        continue
+                elif used + w <= avail + 0.01:
+                    used += w
                     words.append(word)
                     continue
                 if words or label:
-                    flush()
+                    lines.append((label, " ".join(words)))
+                    words, used, avail, label = [], 0.0, rest, ""
                 if w <= avail + 0.01:
                     words, used = [word], w
                     continue
                 chunk, cw = "", 0.0  # a word longer than the line: break it where it reaches the edge
                 for ch in word:
-                    chw = _width(ch, font) * size
+                    chw = measure(ch, size)
                     if chunk and cw + chw > avail:
-                        words = [chunk]
-                        flush()
+                        lines.append((label, chunk))
+                        label, avail = "", rest
                         chunk, cw = ch, chw
                     else:
                         chunk, cw = chunk + ch, cw + chw
                 words, used = [chunk], cw
-        flush()
+        lines.append((label, " ".join(words)))
         return lines
 
     def wrap(self, availWidth, availHeight):  # noqa: N803 (reportlab's names)
@@ -286,24 +307,30 @@ class Text(Flowable):
         return [head, tail]
 
     def draw(self):
+        # Writes the text operators directly (as reportlab's text object would, less its per-line
+        # overhead): one BT/ET block, each line placed with Tm, fonts by subset.
         st, canv = self.style, self.canv
-        t = canv.beginText()
-        t.setFillColor(st.colour)
-        t.setFont(st.font, st.size, st.leading)
+        doc, code = canv._doc, []
+        regular, bold = pdfmetrics.getFont(st.font), pdfmetrics.getFont(st.bold)
+        regular_words, bold_words = regular.words_for(doc), bold.words_for(doc)
+        size, escape_pdf, current = fp_str(st.size), canv._escape, None
+        add = code.append
+        colour = st.colour
+        add(f"BT {fp_str(colour.red, colour.green, colour.blue)} rg")  # drawOn's q/Q restores it
         y = self.height - st.size
+        first_x, x = fp_str(st.left_indent + (st.first_indent if self._first else 0)), fp_str(st.left_indent)
         for i, (label, text) in enumerate(self._lines):
-            x = st.left_indent + (st.first_indent if i == 0 and self._first else 0)
-            t.setTextOrigin(x, y)
-            if label:
-                t.setFont(st.bold, st.size, st.leading)
-                t.textOut(label + " ")
-                t.setFont(st.font, st.size, st.leading)
-            if text:
-                t.textOut(text)
+            add(f"1 0 0 1 {first_x if i == 0 else x} {fp_str(y)} Tm")
+            for font, words, run in ((bold, bold_words, label + " "), (regular, regular_words, text)) if label \
+                    else ((regular, regular_words, text),):
+                for subset, data in font.encode(run, doc, words):
+                    if (font, subset) != current:
+                        add(f"{font.getSubsetInternalName(subset, doc)} {size} Tf")
+                        current = (font, subset)
+                    add(f"({escape_pdf(data)}) Tj")
             y -= st.leading
-        canv.drawText(t)
-
-
+        add("ET")
+        canv._code.append("\n".join(code))
 
 
 # Text styles, for everything else (and all text typed by people).
@@ -331,6 +358,10 @@ class Heading(Paragraph):
         self.outline_level = level
 
 
+# Tables select a font for each cell even when it holds a flowable: make it ours, not Helvetica.
+FONT_CMD = ("FONTNAME", (0, 0), (-1, -1), FONT)
+
+
 def _t(text: str, style: str = "body", label: str = "") -> Text:
     return Text(text, T[style], label)
 
@@ -341,6 +372,7 @@ def _table(header: list[str], rows: list[list], widths: list[float], colours: li
     data += [[c if isinstance(c, Flowable) else _t(str(c), "cell") for c in row] for row in rows]
     table = Table(data, colWidths=widths, repeatRows=1, splitByRow=1, splitInRow=1, hAlign="LEFT")
     style = [
+        FONT_CMD,
         ("BACKGROUND", (0, 0), (-1, 0), BRAND),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, LINE),
@@ -348,10 +380,13 @@ def _table(header: list[str], rows: list[list], widths: list[float], colours: li
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-        *[("BACKGROUND", (0, i), (-1, i), SOFT) for i in range(2, len(data), 2)],
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, SOFT]),
     ]
-    if colours:
-        style += [("LINEBEFORE", (0, i), (0, i), 3, c) for i, c in enumerate(colours, start=1)]
+    start = 1
+    for colour, run in groupby(colours or ()):  # one command per run of rows of one colour
+        count = len(list(run))
+        style.append(("LINEBEFORE", (0, start), (0, start + count - 1), 3, colour))
+        start += count
     table.setStyle(TableStyle(style))
     return table
 
@@ -363,7 +398,7 @@ def ratings_chart(report: Report) -> Drawing:
     row_h, label_w, value_w, top, key_h = 22, 120, 118, 4, 34
     bar_w = WIDTH - label_w - value_w
     height = top + key_h + row_h * max(len(ratings), 1)
-    d = Drawing(WIDTH, height)
+    d = Drawing(WIDTH, height, initialFontName=FONT)  # else the renderer selects Helvetica first
     step = bar_w / (len(scale) - 1)
     for i in range(len(scale)):
         x = label_w + i * step
@@ -527,7 +562,7 @@ def _cover(report: Report) -> list[Flowable]:
     ]
     facts_table = Table(
         [[_t(k, "small"), _t(v)] for k, v in facts], colWidths=[32 * mm, WIDTH - 32 * mm], hAlign="LEFT",
-        style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        style=TableStyle([FONT_CMD, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                           ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]),
     )
     trees = _table(["Decision tree used", "Version", "Content hash", "Outcome"],
@@ -556,7 +591,7 @@ def _summary(report: Report) -> list[Flowable]:
         _t(f"Findings raised: {report.findings_total}. Questions answered: {report.answers_total}."),
         Table([[Text(str(n), number[label]) for label, n in counts], [_t(label, "small") for label, _ in counts]],
               colWidths=[WIDTH / max(len(counts), 1)] * len(counts), hAlign="LEFT",
-              style=TableStyle([("BOX", (0, 0), (-1, -1), 0.5, LINE), ("LINEAFTER", (0, 0), (-2, -1), 0.5, LINE),
+              style=TableStyle([FONT_CMD, ("BOX", (0, 0), (-1, -1), 0.5, LINE), ("LINEAFTER", (0, 0), (-2, -1), 0.5, LINE),
                                 ("BACKGROUND", (0, 0), (-1, -1), SOFT), ("TOPPADDING", (0, 0), (-1, -1), 5),
                                 ("BOTTOMPADDING", (0, 0), (-1, -1), 5)])),
     ]
@@ -621,7 +656,7 @@ def _signoff(report: Report) -> list[Flowable]:
     values = [s.name, s.role, s.date, ""] if s else ["", "", "", ""]
     rows = [[_t(label), _t(value)] for label, value in zip(report.signoff_fields, values, strict=True)]
     table = Table(rows, colWidths=[30 * mm, 110 * mm], rowHeights=[11 * mm, 11 * mm, 11 * mm, 18 * mm],
-                  hAlign="LEFT", style=TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                  hAlign="LEFT", style=TableStyle([FONT_CMD, ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                                                    ("LINEBELOW", (1, 0), (1, -1), 0.6, INK),
                                                    ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     return [KeepTogether([

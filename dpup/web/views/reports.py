@@ -32,7 +32,7 @@ def filename(report: Report, extension: str) -> str:
 
 
 def _download(body: bytes | str, mimetype: str, name: str) -> Response:
-    response = Response(body, mimetype=mimetype)
+    response = Response(body, content_type=mimetype)
     response.headers["Content-Disposition"] = dump_options_header("attachment", {"filename": name})
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
