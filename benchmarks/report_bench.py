@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import argparse
 import io
+import logging
+import os
 import random
 import statistics
 import sys
@@ -79,11 +81,16 @@ def longest_answers(tree, tries: int = 300, seed: int = 4) -> dict:
 def build(app):
     from dpup.engine import Answer
     from dpup.storage import assessments as store
+    from dpup.storage.db import db
+    from dpup.storage.models import Organisation, User
 
     library = app.extensions["dpup.library"]
     tree_ids = [t for t in library.trees if t != NAVIGATOR]
-    assessment = store.start_assessment(library, "Te Whare Hauora o Ngā Whānau Trust",
-                                        "Whānau wellbeing data platform",
+    officer = User(organisation=Organisation(name="Te Whare Hauora o Ngā Whānau Trust"), name="Mere Tāwhiri",
+                   email="privacy@example.org.nz", role="privacy_officer", password_hash=None)
+    db.session.add(officer)
+    db.session.commit()
+    assessment = store.start_assessment(library, officer, "Whānau wellbeing data platform",
                                         "A shared platform for whānau wellbeing data across our services.", tree_ids)
     count = 0
     for tree_id in tree_ids:
@@ -91,16 +98,22 @@ def build(app):
             count += 1
             answer = Answer(value=answer.value, note=note(count), reason=answer.reason,
                             action_owner=answer.action_owner, action_due=answer.action_due)
-            store.save_answer(assessment, tree_id, node_id, answer, assessment.version)
+            store.save_answer(assessment, tree_id, node_id, answer, assessment.version, officer)
     return assessment, len(tree_ids), count
 
 
-def median_ms(fn, runs: int) -> tuple[float, object]:
-    times, result = [], None
+CPU: dict[str, float] = {}
+
+
+def median_ms(fn, runs: int, name: str = "") -> tuple[float, object]:
+    """Median wall-clock time of ``fn`` over ``runs`` (and, in CPU[name], its median CPU time)."""
+    times, cpu, result = [], [], None
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = fn()
         times.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    CPU[name] = statistics.median(cpu)
     return statistics.median(times), result
 
 
@@ -137,31 +150,34 @@ def main() -> None:
             with app.test_request_context(f"/assessments/{assessment.public_id}/report"):
                 html_ms, html = median_ms(lambda: render_template("assessments/report.html", report=report),
                                           args.runs)
-            pdf_ms, pdf = median_ms(lambda: render_pdf(report), args.runs)
+            render_pdf(report)  # warm up: fonts loaded and registered once per process
+            pdf_ms, pdf = median_ms(lambda: render_pdf(report), args.runs, "pdf")
             pages = len(PdfReader(io.BytesIO(pdf)).pages)
 
             print(f"Median of {args.runs} runs:")
             print(f"  report model  {model_ms:8.1f} ms")
             print(f"  Markdown      {md_ms:8.1f} ms  ({len(md.encode()):,} bytes)")
             print(f"  HTML          {html_ms:8.1f} ms  ({len(html.encode()):,} bytes)")
-            print(f"  PDF           {pdf_ms:8.1f} ms  ({len(pdf):,} bytes, {pages} pages)"
+            print(f"  PDF           {pdf_ms:8.1f} ms  ({len(pdf):,} bytes, {pages} pages; CPU time {CPU['pdf']:.1f} ms)"
                   f"  target < 300 ms: {'met' if pdf_ms < 300 else 'NOT met'}")
+            print(f"  (load average now: {', '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs)")
 
             try:
                 import weasyprint
+
+                logging.getLogger("weasyprint").setLevel(logging.ERROR)  # it warns about CSS it does not support
             except ImportError:
                 print("WeasyPrint is not installed: no comparison (pip install weasyprint to compare).")
             else:
-                static = Path(app.static_folder)
-                css = [weasyprint.CSS(filename=str(static / "dpup.css")),
-                       weasyprint.CSS(filename=str(static / "print.css"))]
+                # The page's own stylesheets (dpup.css, and print.css for print media), read from disk.
+                static = Path(app.static_folder).as_uri()
+                page = html.replace('href="/static/', f'href="{static}/')
                 wp_runs = max(1, min(args.runs, 3))
-                wp_ms, wp_pdf = median_ms(lambda: weasyprint.HTML(string=html, base_url=str(static)).write_pdf(
-                    stylesheets=css), wp_runs)
+                wp_ms, wp_pdf = median_ms(lambda: weasyprint.HTML(string=page).write_pdf(), wp_runs, "weasyprint")
                 wp_pages = len(PdfReader(io.BytesIO(wp_pdf)).pages)
                 ratio = wp_ms / pdf_ms
-                print(f"  WeasyPrint    {wp_ms:8.1f} ms  ({len(wp_pdf):,} bytes, {wp_pages} pages, "
-                      f"median of {wp_runs}, version {weasyprint.__version__})")
+                print(f"  WeasyPrint    {wp_ms:8.1f} ms  ({len(wp_pdf):,} bytes, {wp_pages} pages; CPU time "
+                      f"{CPU['weasyprint']:.1f} ms; median of {wp_runs}, version {weasyprint.__version__})")
                 print(f"  reportlab is {ratio:.1f}x faster than WeasyPrint; target >= 5x: "
                       f"{'met' if ratio >= 5 else 'NOT met'}")
 

@@ -116,9 +116,13 @@ def report(assessment_id: str, fmt: str, output: Path) -> None:
     from dpup.reports.markdown import render_markdown
     from dpup.reports.model import build_report
     from dpup.reports.pdf import render_pdf
-    from dpup.storage.assessments import get_assessment
+    from sqlalchemy import select
 
-    assessment = get_assessment(assessment_id)
+    from dpup.storage.db import db
+    from dpup.storage.models import Assessment
+
+    # Whoever runs the command has the server's database, every organisation's: the id is enough.
+    assessment = db.session.scalar(select(Assessment).where(Assessment.public_id == assessment_id))
     if assessment is None:
         raise click.ClickException(f"no assessment with id '{assessment_id}'")
     built = build_report(current_app.extensions["dpup.library"], assessment)
@@ -143,3 +147,29 @@ def report(assessment_id: str, fmt: str, output: Path) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+@main.command("create-admin")
+@click.option("--organisation", prompt="Organisation name")
+@click.option("--name", prompt="Your name")
+@click.option("--email", prompt="Email address")
+@click.password_option("--password", prompt="Password (at least 8 characters; 15 or more is better)")
+def create_admin(organisation: str, name: str, email: str, password: str) -> None:
+    """Create an organisation and its first administrator (the command-line twin of /setup)."""
+    from sqlalchemy import func, select
+
+    from dpup.security.passwords import password_problems
+    from dpup.storage.db import db
+    from dpup.storage.models import User
+    from dpup.storage.setup import upgrade_database
+    from dpup.web.auth import create_administrator
+
+    upgrade_database()
+    email = email.strip().lower()
+    if db.session.scalar(select(func.count()).select_from(User).where(func.lower(User.email) == email)):
+        raise click.ClickException("Someone already has an account with that email address.")
+    problems = password_problems(password, email, name, organisation)
+    if problems:
+        raise click.ClickException(problems[0])
+    create_administrator(organisation.strip(), name.strip(), email, password)
+    click.echo(f"Created {organisation.strip()} and its administrator {email}. Log in at /login.")

@@ -14,3 +14,12 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_HTTPONLY = True
 # Keep uploads and form posts small: the longest field is a 10,000-character note.
 MAX_CONTENT_LENGTH = 1024 * 1024
+
+# Sessions end after this long without a request, and after this long in all (see README).
+SESSION_IDLE_MINUTES = 30
+SESSION_ABSOLUTE_HOURS = 12
+PERMANENT_SESSION_LIFETIME = 12 * 3600
+
+# Several workers or hosts share one database that may restart or drop idle connections: test a
+# pooled connection before using it rather than failing the request.
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}

@@ -1,4 +1,7 @@
-"""flaskr-style fixtures: an app on a fresh in-memory database, a client and a CLI runner.
+"""flaskr-style fixtures: an app on a fresh database, a client and a CLI runner.
+
+The database is in-memory SQLite, or the PostgreSQL database named by ``TEST_DATABASE_URL`` with
+its schema emptied before each test (see tests/database.py); either way every migration runs.
 
 ``app`` uses the small, stable knowledge base in tests/data, so web tests do not change when the
 bundled content is edited; ``bundled_app`` uses the real decision_trees/ and content/.
@@ -12,6 +15,7 @@ from dpup import config
 from dpup.storage.db import db
 from dpup.storage.setup import upgrade_database
 from dpup.web.app import create_app
+from tests.database import clean_database_url, describe
 
 DATA = Path(__file__).resolve().parent / "data"
 TEST_TREES = DATA / "trees"
@@ -21,7 +25,7 @@ TEST_CONTENT = DATA / "content"
 def make_app(tmp_path, **settings):
     app = create_app({
         "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": "sqlite://",
+        "SQLALCHEMY_DATABASE_URI": clean_database_url(),
         "SECRET_KEY": "test-secret",
         **settings,
     })
@@ -29,6 +33,10 @@ def make_app(tmp_path, **settings):
     with app.app_context():
         upgrade_database()
     return app
+
+
+def pytest_report_header(config):
+    return f"database: {describe()}"
 
 
 @pytest.fixture
@@ -47,9 +55,56 @@ def bundled_app(tmp_path):
         db.engine.dispose()
 
 
+PASSWORD = "correct horse battery staple"
+ROLES = ("administrator", "privacy_officer", "frontline", "board")
+
+
+def make_people(app, organisation_name: str, prefix: str) -> dict:
+    """An organisation with one person in each role; emails like officer@<prefix>.example."""
+    from dpup.security.passwords import hash_password
+    from dpup.storage.models import Organisation, User
+
+    hashed = hash_password(PASSWORD)
+    with app.app_context():
+        organisation = Organisation(name=organisation_name)
+        people = {role: User(organisation=organisation, name=f"{role.replace('_', ' ').title()} {prefix}",
+                             email=f"{role}@{prefix}.example", role=role, password_hash=hashed) for role in ROLES}
+        db.session.add_all(people.values())
+        db.session.commit()
+        return {"organisation": organisation.public_id, **{role: user.email for role, user in people.items()}}
+
+
 @pytest.fixture
-def client(app):
+def people(app):
+    """Two organisations, each with an administrator, privacy officer, frontline worker and board viewer."""
+    return {"own": make_people(app, "Te Whare Tiaki Trust", "own"), "other": make_people(app, "Other Trust", "other")}
+
+
+def login(client, email: str, password: str = PASSWORD):
+    from tests.helpers import csrf_token
+
+    page = client.get("/login").get_data(as_text=True)
+    response = client.post("/login", data={"csrf_token": csrf_token(page), "email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return client
+
+
+@pytest.fixture
+def login_as(app, people):
+    """login_as("privacy_officer") or login_as("board", org="other"): a new, logged-in test client."""
+    return lambda role, org="own": login(app.test_client(), people[org][role])
+
+
+@pytest.fixture
+def anon(app):
+    """Someone who has not logged in."""
     return app.test_client()
+
+
+@pytest.fixture
+def client(login_as):
+    """A privacy officer of the first organisation, logged in."""
+    return login_as("privacy_officer")
 
 
 @pytest.fixture

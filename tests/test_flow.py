@@ -7,7 +7,7 @@ from tests.helpers import csrf_token, submit, text_of
 
 def start(client, trees=("journey",)):
     response = submit(client, "/assessments/new", {
-        "organisation": "Te Whare Tiaki Trust", "initiative": "Client outcomes dashboard",
+        "initiative": "Client outcomes dashboard",
         "description": "Monthly reporting to our funder.", "trees": list(trees),
     })
     assert response.status_code == 302
@@ -26,7 +26,7 @@ def answer(client, public_id, node_id, **data):
     return client.get(response.location).location or response.location
 
 
-def test_full_flow_back_change_notes_resume_and_report(app, client):
+def test_full_flow_back_change_notes_resume_and_report(app, client, login_as):
     public_id = start(client)
     assert len(public_id) >= 20  # not guessable
 
@@ -58,7 +58,7 @@ def test_full_flow_back_change_notes_resume_and_report(app, client):
     assert "Answers not in use" in summary and "Why do you need to know who people are?" in summary
 
     # Leave, and resume in a new browser session: continue where we left off.
-    other = app.test_client()
+    other = login_as("privacy_officer")
     resume = other.get(f"/assessments/{public_id}/trees/journey")
     assert resume.location.endswith("/questions/views")
     assert "Client outcomes dashboard" in text_of(other.get("/assessments/"))
@@ -121,11 +121,11 @@ def test_post_without_csrf_token_is_rejected(client):
     assert client.get(f"/assessments/{public_id}/trees/journey").location.endswith("/questions/purpose")
 
 
-def test_concurrent_edit_is_refused_and_shows_newer_answer(app, client):
+def test_concurrent_edit_is_refused_and_shows_newer_answer(client, login_as):
     public_id = start(client)
     url = question_url(public_id, "purpose")
     # Two people open the same question.
-    first, second = client, app.test_client()
+    first, second = client, login_as("privacy_officer")
     page_a, page_b = first.get(url).get_data(as_text=True), second.get(url).get_data(as_text=True)
     version = re.search(r'name="version" type="hidden" value="(\d+)"', page_a).group(1)
     ok = first.post(url, data={"csrf_token": csrf_token(page_a), "version": version, "answer": "yes",
@@ -140,11 +140,11 @@ def test_concurrent_edit_is_refused_and_shows_newer_answer(app, client):
 
 
 def test_start_form_errors_keep_what_was_typed(client):
-    response = submit(client, "/assessments/new", {"organisation": "", "initiative": "Dashboard"})
+    response = submit(client, "/assessments/new", {"initiative": "", "description": "Keep me"})
     assert response.status_code == 400
     page = text_of(response)
-    assert "Enter your organisation's name." in page and "Choose at least one assessment." in page
-    assert 'value="Dashboard"' in response.get_data(as_text=True)
+    assert "Enter the name of the initiative you are assessing." in page and "Choose at least one assessment." in page
+    assert "Keep me" in response.get_data(as_text=True)
 
 
 def test_unknown_ids_are_404_pages(client):

@@ -6,14 +6,20 @@ import pytest
 
 from dpup import config
 from dpup.engine import load_library
+from tests.conftest import login, make_people
 from tests.helpers import csrf_token, text_of
 
 CHECKLIST = load_library(Path(config.TREES_DIR), Path(config.CONTENT_DIR)).checklists["see-or-correct"]
 
 
 @pytest.fixture
-def frontline(bundled_app):
-    return bundled_app.test_client()
+def people(bundled_app):
+    return make_people(bundled_app, "Te Whare Tiaki Trust", "own")
+
+
+@pytest.fixture
+def frontline(bundled_app, people):
+    return login(bundled_app.test_client(), people["frontline"])
 
 
 def test_navigator_leads_a_frontline_worker_to_the_access_checklist_in_two_answers(frontline):
@@ -70,3 +76,38 @@ def test_checklist_not_applicable_needs_a_reason_and_keeps_other_ticks(frontline
 def test_checklist_needs_csrf(frontline):
     response = frontline.post("/checklists/see-or-correct", data={"item-check-identity": "yes"})
     assert response.status_code == 400
+
+
+def test_a_saved_result_records_who_and_when_but_no_personal_details(bundled_app, frontline):
+    from dpup.storage.db import db
+    from dpup.storage.models import ChecklistRecord
+
+    ticks = {item.id: "yes" for item in CHECKLIST.items}
+    ticks["check-identity"] = "no"
+    result = tick_all(frontline, ticks).get_data(as_text=True)
+    data = {"csrf_token": csrf_token(result), **{f"item-{k}": v for k, v in ticks.items()}}
+    saved = frontline.post("/checklists/see-or-correct/save", data=data, follow_redirects=True)
+    assert "The result is saved against your organisation" in text_of(saved)
+    with bundled_app.app_context():
+        [record] = db.session.query(ChecklistRecord).all()
+        assert record.user.email == "frontline@own.example" and record.created_at is not None
+        assert record.all_clear is False and record.to_do == ["check-identity"]
+
+
+def test_checklists_need_a_login_unless_the_organisation_shares_them(bundled_app, people):
+    anonymous = bundled_app.test_client()
+    assert anonymous.get("/checklists/see-or-correct").status_code == 302
+    shared = f"/o/{people['organisation']}/checklists/see-or-correct"
+    assert anonymous.get(shared).status_code == 404
+    from dpup.storage.db import db
+    from dpup.storage.models import Organisation
+
+    with bundled_app.app_context():
+        db.session.query(Organisation).update({"public_checklists": True})
+        db.session.commit()
+    page = anonymous.get(shared)
+    assert page.status_code == 200 and CHECKLIST.items[0].text in text_of(page)
+    data = {"csrf_token": csrf_token(page.get_data(as_text=True)),
+            **{f"item-{i.id}": "yes" for i in CHECKLIST.items}}
+    result = anonymous.post(shared, data=data)
+    assert "All clear" in text_of(result) and "Save this result" not in text_of(result)

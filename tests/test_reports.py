@@ -11,12 +11,16 @@ import markdown
 import pytest
 from pypdf import PdfReader
 from reportlab.pdfbase.ttfonts import TTFont
+from sqlalchemy import select
 
 from dpup.cli import main as cli
 from dpup.reports import pdf as pdf_module
 from dpup.reports.markdown import render_markdown
 from dpup.reports.model import build_report
-from dpup.storage.assessments import get_assessment
+from dpup.storage import assessments as store
+from dpup.storage.db import db
+from dpup.storage.models import Assessment, Status, User
+from tests.conftest import login, make_people
 from tests.helpers import submit, text_of
 
 ORG = "Te Whānau Ora o Kaitiakitanga Trust"
@@ -39,9 +43,19 @@ HOSTILE_INITIATIVE = "<b>Bold</b> [link](javascript:x) _under_"
 # --- Driving assessments through the forms ----------------------------------------------------
 
 
-def start(client, organisation=ORG, initiative=INITIATIVE, description="Monthly reporting to our funder."):
+def officer_of(app, organisation: str, prefix: str):
+    """A logged-in privacy officer of a new organisation called ``organisation``."""
+    return login(app.test_client(), make_people(app, organisation, prefix)["privacy_officer"])
+
+
+@pytest.fixture
+def officer(app):
+    return officer_of(app, ORG, "kt")
+
+
+def start(client, initiative=INITIATIVE, description="Monthly reporting to our funder."):
     response = submit(client, "/assessments/new", {
-        "organisation": organisation, "initiative": initiative, "description": description, "trees": ["journey"],
+        "initiative": initiative, "description": description, "trees": ["journey"],
     })
     assert response.status_code == 302, text_of(response)
     return re.match(r"/assessments/([\w-]+)/trees/journey$", response.location).group(1)
@@ -53,23 +67,29 @@ def answer(client, public_id, node_id, **data):
 
 
 @pytest.fixture
-def finished(client):
+def finished(officer):
     """A finished assessment with findings, an action owner and due date, notes with macrons and an unused answer."""
-    pid = start(client)
-    answer(client, pid, "purpose", answer="no", note=NOTES["purpose"], action_owner="Pōua Tāne",
+    pid = start(officer)
+    answer(officer, pid, "purpose", answer="no", note=NOTES["purpose"], action_owner="Pōua Tāne",
            action_due="2027-02-28")
-    answer(client, pid, "personal", answer="identifying")
-    answer(client, pid, "why-identifying", answer="To follow up whānau who miss appointments.")
-    answer(client, pid, "personal", answer="aggregate", note=NOTES["personal"])  # the text answer is now unused
-    answer(client, pid, "matching", answer="na", reason="We hold no other data.", note=NOTES["matching"])
-    answer(client, pid, "views", answer=["nobody"], note=NOTES["views"], action_owner="Privacy officer")
+    answer(officer, pid, "personal", answer="identifying")
+    answer(officer, pid, "why-identifying", answer="To follow up whānau who miss appointments.")
+    answer(officer, pid, "personal", answer="aggregate", note=NOTES["personal"])  # the text answer is now unused
+    answer(officer, pid, "matching", answer="na", reason="We hold no other data.", note=NOTES["matching"])
+    answer(officer, pid, "views", answer=["nobody"], note=NOTES["views"], action_owner="Privacy officer")
     return pid
 
 
 @pytest.fixture
-def hostile(client):
+def hostile_officer(app):
+    return officer_of(app, HOSTILE_ORG, "hostile")
+
+
+@pytest.fixture
+def hostile(hostile_officer):
     """User text that looks like mark-up in every format, a very long word, a 5,000-character note, empty fields."""
-    pid = start(client, organisation=HOSTILE_ORG, initiative=HOSTILE_INITIATIVE, description="")
+    client = hostile_officer
+    pid = start(client, initiative=HOSTILE_INITIATIVE, description="")
     answer(client, pid, "purpose", answer="no", note=HOSTILE, action_owner="<i>Owner</i> *x*", action_due="")
     answer(client, pid, "personal", answer="identifying", note="")
     answer(client, pid, "why-identifying", answer=HOSTILE)
@@ -77,14 +97,29 @@ def hostile(client):
     return pid
 
 
+def assessment_of(public_id):
+    return db.session.scalar(select(Assessment).where(Assessment.public_id == public_id))
+
+
 def report_of(app, public_id):
     with app.app_context():
-        return build_report(app.extensions["dpup.library"], get_assessment(public_id))
+        return build_report(app.extensions["dpup.library"], assessment_of(public_id))
 
 
 def pdf_text(data: bytes) -> tuple[PdfReader, list[str]]:
     reader = PdfReader(io.BytesIO(data))
     return reader, [page.extract_text() for page in reader.pages]
+
+
+def without_furniture(pages: list[str]) -> str:
+    """The text of every page less its header (the cover's band) and footer line, so a text that
+    runs over a page break reads on, as on paper."""
+    kept = []
+    for number, page in enumerate(pages):
+        lines = page.strip("\n").split("\n")
+        assert re.search(r"Page \d+ of \d+$", lines[-1]), lines[-1]
+        kept += lines[2 if number == 0 else 1:-1]
+    return "\n".join(kept)
 
 
 def squash(text: str) -> str:
@@ -101,7 +136,8 @@ def fold(text: str) -> str:
 
 def test_model_has_everything_a_board_report_needs(app, finished):
     report = report_of(app, finished)
-    assert report.assessed_by == ORG and report.organisation == ORG and report.public_id == finished
+    assert report.assessed_by == f"Privacy Officer kt, {ORG}" and report.organisation == ORG
+    assert report.public_id == finished and report.status == "Draft"
     assert [(t.title, t.version) for t in report.trees_used] == [("Test journey", "t1")]
     assert report.trees_used[0].content_hash and report.trees_used[0].status == "Go ahead: Go ahead"
     assert report.summary == "Overall, the initiative can go ahead once the required actions are done."
@@ -130,11 +166,12 @@ def test_model_has_everything_a_board_report_needs(app, finished):
         ("Why do you need to know who people are?", "To follow up whānau who miss appointments.")]
     assert report.unused_total == 1 and report.answers_total == 4 and report.findings_total == 2
     assert report.signoff is None and report.signoff_fields == ("Name", "Role", "Date", "Signature")
+    assert report.signoff_lines == (("Name", ""), ("Role", ""), ("Date", ""), ("Signature", ""))
     assert report.language == "en-NZ"
 
 
-def test_model_of_a_new_assessment_is_not_assessed(app, client):
-    report = report_of(app, start(client))
+def test_model_of_a_new_assessment_is_not_assessed(app, officer):
+    report = report_of(app, start(officer))
     assert report.summary == "Overall, 1 of 1 assessments are not finished yet."
     assert {r.rating for r in report.principle_ratings} == {"Not assessed"}
     assert report.by_severity == () and report.action_plan == () and report.sections[0].answers == ()
@@ -152,15 +189,14 @@ def test_shipped_font_has_the_macron_glyphs():
     assert (pdf_module.FONTS_DIR / "LICENSE-DejaVu.txt").read_text().count("Bitstream Vera") >= 1
 
 
-def test_pdf_download_has_findings_ratings_actions_notes_and_macrons(client, finished):
-    response = client.get(f"/assessments/{finished}/report.pdf")
+def test_pdf_download_has_findings_ratings_actions_notes_and_macrons(officer, finished):
+    response = officer.get(f"/assessments/{finished}/report.pdf")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/pdf"
     assert response.headers["Content-Disposition"] == 'attachment; filename=dpup-report-whanau-outcomes-dashboard.pdf'
     assert response.headers["Cache-Control"] == "no-store"
     reader, pages = pdf_text(response.data)
-    text = "\n".join(pages)
-    flat = fold(text)
+    flat = fold(without_furniture(pages))
     for expected in (
         "Executive summary", "Overall, the initiative can go ahead once the required actions are done.",
         # findings
@@ -194,7 +230,7 @@ def test_pdf_metadata_language_outline_and_embedded_fonts(app, finished):
     reader, _ = pdf_text(pdf_module.render_pdf(report_of(app, finished)))
     meta = reader.metadata
     assert meta.title == f"DPUP assessment: {INITIATIVE}"
-    assert meta.author == ORG
+    assert meta.author == f"Privacy Officer kt, {ORG}"
     assert meta.subject == "Data Protection and Use Policy (DPUP) assessment report"
     assert reader.trailer["/Root"]["/Lang"] == "en-NZ"
 
@@ -237,8 +273,8 @@ def test_text_flowable_breaks_long_words_and_splits_across_pages():
 # --- Markdown -----------------------------------------------------------------------------------
 
 
-def test_markdown_download_headers_and_structure(client, finished):
-    response = client.get(f"/assessments/{finished}/report.md")
+def test_markdown_download_headers_and_structure(officer, finished):
+    response = officer.get(f"/assessments/{finished}/report.md")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/markdown; charset=utf-8"
     assert response.headers["Content-Disposition"] == 'attachment; filename=dpup-report-whanau-outcomes-dashboard.md'
@@ -297,8 +333,9 @@ def markdown_sets(html: str):
 
 
 @pytest.mark.parametrize("which", ["finished", "hostile"])
-def test_markdown_has_the_same_findings_and_answers_as_the_html_page(client, request, which):
+def test_markdown_has_the_same_findings_and_answers_as_the_html_page(request, which):
     public_id = request.getfixturevalue(which)
+    client = request.getfixturevalue({"finished": "officer", "hostile": "hostile_officer"}[which])
     page = client.get(f"/assessments/{public_id}/report").get_data(as_text=True)
     md_html = markdown.markdown(client.get(f"/assessments/{public_id}/report.md").get_data(as_text=True))
     page_findings, page_answers = html_page_sets(page)
@@ -311,7 +348,8 @@ def test_markdown_has_the_same_findings_and_answers_as_the_html_page(client, req
 # --- User text is literal everywhere ------------------------------------------------------------
 
 
-def test_hostile_text_is_literal_in_html_markdown_and_pdf(app, client, hostile):
+def test_hostile_text_is_literal_in_html_markdown_and_pdf(app, hostile_officer, hostile):
+    client = hostile_officer
     report = report_of(app, hostile)
     # HTML: escaped by Jinja, shown as typed.
     page = client.get(f"/assessments/{hostile}/report")
@@ -335,14 +373,15 @@ def test_hostile_text_is_literal_in_html_markdown_and_pdf(app, client, hostile):
     # PDF: reportlab's mark-up is not interpreted, the long word is broken, nothing is lost.
     data = pdf_module.render_pdf(report)
     _, pages = pdf_text(data)
-    text = squash("".join(pages))
+    text = squash(without_furniture(pages))
     for literal in (HOSTILE, HOSTILE_ORG, HOSTILE_INITIATIVE, BIG_NOTE, "<para>Reason</para> `code`",
                     "<i>Owner</i> *x*"):
         assert squash(literal) in text, literal[:40]
     assert "Page 1 of" in pages[0]
 
 
-def test_odd_text_never_breaks_the_pdf(app, client):
+def test_odd_text_never_breaks_the_pdf(app, officer):
+    client = officer
     odd = ["", " ", "\n\n\n", "\x00\x07 control \x1b characters", "tab\tseparated", "\r\nwindows\r\nlines",
            "emoji 😀 and CJK 漢字", "&", "<", "<para", "</para>", "<br/>", "&nbsp;", "\u200b" * 50,
            "x" * 5000, ("word " * 1000).strip(), "\n".join(["line"] * 300)]
@@ -352,7 +391,7 @@ def test_odd_text_never_breaks_the_pdf(app, client):
     answer(client, pid, "why-identifying", answer=odd[-2], note="\n".join(odd[:14]))
     report = report_of(app, pid)
     reader, pages = pdf_text(pdf_module.render_pdf(report))
-    text = squash("".join(pages))
+    text = squash(without_furniture(pages))
     assert squash(odd[-3]) in text and "controlcharacters" in text and "windowslines" in text
     assert f"Page {len(pages)} of {len(pages)}" in pages[-1]
     assert render_markdown(report) and markdown.markdown(render_markdown(report))
@@ -361,7 +400,8 @@ def test_odd_text_never_breaks_the_pdf(app, client):
 # --- Page, downloads and CLI --------------------------------------------------------------------
 
 
-def test_report_page_links_downloads_and_print_styles(client, finished):
+def test_report_page_links_downloads_and_print_styles(officer, finished):
+    client = officer
     html = client.get(f"/assessments/{finished}/report").get_data(as_text=True)
     assert f'href="/assessments/{finished}/report.pdf"' in html
     assert f'href="/assessments/{finished}/report.md"' in html
@@ -374,9 +414,38 @@ def test_report_page_links_downloads_and_print_styles(client, finished):
         assert expected in text
 
 
-def test_unknown_ids_are_404(client):
-    for url in ("/assessments/not-a-real-id/report.md", "/assessments/not-a-real-id/report.pdf"):
-        assert client.get(url).status_code == 404, url
+def test_downloads_are_for_the_organisation_and_roles_that_may_read_the_report(app, finished, login_as):
+    urls = [f"/assessments/{finished}/report.{ext}" for ext in ("md", "pdf")]
+    other_org, board = login_as("privacy_officer", org="other"), login_as("board")
+    for url in [*urls, "/assessments/not-a-real-id/report.md", "/assessments/not-a-real-id/report.pdf"]:
+        assert other_org.get(url).status_code == 404, url  # never 403: nobody learns it exists
+    anonymous = app.test_client().get(urls[1])
+    assert anonymous.status_code == 302 and "/login" in anonymous.location
+    # The board reads approved reports only: a draft is not there for them.
+    kt = login(app.test_client(), "board@kt.example")
+    assert kt.get(urls[1]).status_code == 404
+    approve(app, finished)
+    response = kt.get(urls[1])
+    assert response.status_code == 200 and response.headers["Content-Type"] == "application/pdf"
+    assert board.get(urls[1]).status_code == 404  # another organisation's board
+
+
+def approve(app, public_id):
+    with app.app_context():
+        officer = db.session.scalar(select(User).where(User.email == "privacy_officer@kt.example"))
+        store.change_status(assessment_of(public_id), officer, Status.SUBMITTED)
+        store.change_status(assessment_of(public_id), officer, Status.APPROVED, "Approved at the March hui.")
+
+
+def test_a_recorded_approval_fills_the_sign_off_block(app, finished):
+    approve(app, finished)
+    report = report_of(app, finished)
+    assert report.status == "Approved"
+    assert report.signoff.name == "Privacy Officer kt" and report.signoff.role and report.signoff.date
+    assert report.signoff_lines[0] == ("Name", "Privacy Officer kt") and report.signoff_lines[3] == ("Signature", "")
+    _, pages = pdf_text(pdf_module.render_pdf(report))
+    assert "Privacy Officer kt" in fold(without_furniture(pages)) and "Approved" in pages[0]
+    assert "Name: Privacy Officer kt" in render_markdown(report)
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "md", "html"])

@@ -64,6 +64,7 @@ def render_markdown(report: Report) -> str:
     add([f"# DPUP assessment: {inline(report.initiative)}", ""])
     add([f"- **Organisation:** {inline(report.organisation)}",
          f"- **Assessed by:** {inline(report.assessed_by)}",
+         f"- **Status:** {inline(report.status)}",
          f"- **Started:** {report.started_text}",
          f"- **Last changed:** {report.updated_text}",
          f"- **Report made:** {report.generated_text}", ""])
@@ -125,9 +126,7 @@ def render_markdown(report: Report) -> str:
     add([""])
 
     add(["## Sign-off", ""])
-    signoff = report.signoff
-    values = (signoff.name, signoff.role, signoff.date, "") if signoff else ("", "", "", "")
-    for label, value in zip(report.signoff_fields, values, strict=True):
+    for label, value in report.signoff_lines:
         add([f"{label}: {inline(value) or BLANK_LINE}", ""])
 
     add(["## Appendix: every answer", ""])

@@ -21,7 +21,7 @@ from dpup.engine import Library, QuestionNode, Severity
 from dpup.engine.walk import RaisedFinding
 from dpup.markup import render_markdown
 from dpup.storage.assessments import progress, to_answer
-from dpup.storage.models import Assessment
+from dpup.storage.models import Assessment, Status
 
 RATINGS = {
     None: "Strong",
@@ -42,6 +42,10 @@ DISCLAIMER = ("DPUP is good practice, not law, and this report is not legal advi
 def format_datetime(value: datetime | None) -> str:
     """The one way reports write a date and time (the web's ``datetime`` filter uses the same format)."""
     return value.strftime("%-d %B %Y, %-I:%M %p UTC") if value else ""
+
+
+def format_date(value: datetime | None) -> str:
+    return value.strftime("%-d %B %Y") if value else ""
 
 
 @dataclass(frozen=True)
@@ -186,12 +190,19 @@ class Report:
     findings_total: int = 0
     answers_total: int = 0
     unused_total: int = 0
-    signoff: SignOff | None = None
+    signoff: SignOff | None = None  # None: nobody has approved it in dpup; an empty block is printed to sign
+    status: str = "Draft"
     signoff_fields: tuple[str, ...] = SIGNOFF_FIELDS
     disclaimer: str = DISCLAIMER
     rating_scale: tuple[str, ...] = RATING_SCALE
     subject: str = "Data Protection and Use Policy (DPUP) assessment report"
     language: str = "en-NZ"
+
+    @property
+    def signoff_lines(self) -> tuple[tuple[str, str], ...]:
+        """Name, role, date and signature, each with what was recorded (blank lines to sign by hand)."""
+        s = self.signoff
+        return tuple(zip(self.signoff_fields, (s.name, s.role, s.date, "") if s else ("", "", "", ""), strict=True))
 
     @property
     def started_text(self) -> str:
@@ -244,8 +255,7 @@ def build_report(library: Library, assessment: Assessment) -> Report:
         by_principle=_by_principle(findings, principle_order),
         actions=tuple(f for f in findings if f.action),
         public_id=assessment.public_id,
-        # No accounts yet: the organisation that made the assessment is who assessed it.
-        assessed_by=assessment.organisation_name,
+        assessed_by=_assessed_by(assessment),
         trees_used=tuple(TreeUsed(s.title, s.tree_id, s.version, s.content_hash, s.status) for s in sections),
         by_severity=tuple(
             SeverityGroup(sev, sev.label, len(group), _by_principle(group, principle_order))
@@ -256,8 +266,30 @@ def build_report(library: Library, assessment: Assessment) -> Report:
         findings_total=len(findings),
         answers_total=sum(len(s.answers) for s in sections),
         unused_total=sum(len(s.unused) for s in sections),
-        signoff=None,  # nothing records a sign-off yet: renderers show an empty block to fill in by hand
+        signoff=_signoff(assessment),
+        status=_status(assessment),
     )
+
+
+def _assessed_by(assessment: Assessment) -> str:
+    """Who started the assessment, and for which organisation (the organisation alone if unknown)."""
+    person = getattr(assessment, "created_by", None)
+    return f"{person.name}, {assessment.organisation_name}" if person else assessment.organisation_name
+
+
+def _signoff(assessment: Assessment) -> SignOff | None:
+    """The recorded approval, if any; without one, renderers show an empty block to sign by hand."""
+    name = getattr(assessment, "signed_off_by", "") or ""
+    if not name:
+        return None
+    return SignOff(name, getattr(assessment, "signed_off_role", "") or "",
+                   format_date(getattr(assessment, "signed_off_at", None)))
+
+
+def _status(assessment: Assessment) -> str:
+    status, revision = getattr(assessment, "status", None), getattr(assessment, "revision", 1) or 1
+    label = Status(status).label if status else "Draft"
+    return f"{label}, revision {revision}" if revision > 1 else label
 
 
 def _by_principle(findings: list[FindingRow], order: list[str]) -> tuple[PrincipleGroup, ...]:

@@ -15,7 +15,8 @@ long words are broken by reportlab's ``splitLongWords``.
 from __future__ import annotations
 
 import re
-from itertools import groupby
+from bisect import bisect_right
+from itertools import accumulate, groupby
 from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
@@ -102,17 +103,15 @@ class WordCachedTTFont(TTFont):
         """``text`` as (subset, bytes) runs, as ``splitString`` gives; pass ``words_for(doc)`` in loops."""
         if words is None:
             words = self.words_for(doc)
-        parts, simple = [], True
-        for word in text.split(" "):
-            found = words.get(word)
-            if found is None:
-                split = self.splitString(word, doc)
-                found = words[word] = (split[0][1] if len(split) == 1 and split[0][0] == 0 else
-                                       b"" if not split else split)
-            if found.__class__ is not bytes:
-                simple = False
-            parts.append(found)
-        if simple:
+        split = text.split(" ")
+        parts = [words.get(word) for word in split]
+        if None in parts:
+            for k, word in enumerate(split):
+                if parts[k] is None:
+                    pieces = self.splitString(word, doc)
+                    parts[k] = words[word] = (pieces[0][1] if len(pieces) == 1 and pieces[0][0] == 0 else
+                                              b"" if not pieces else pieces)
+        if set(map(type, parts)) == {bytes}:
             return [(0, b" ".join(parts))]
         out: list[list] = []  # some word is outside the first subset: merge runs of the same subset
         for i, found in enumerate(parts):
@@ -232,52 +231,42 @@ class Text(Flowable):
         return paragraphs or [[]]
 
     def _layout(self, width: float) -> list[tuple[str, str]]:
+        """Greedy line breaking: as many words as fit on each line, found by bisecting running widths."""
         st = self.style
         size, font = st.size, st.font
         cache, measure = _widths(font), pdfmetrics.getFont(font).stringWidth
-        space = measure(" ", size)
+        space = measure(" ", 1.0)
         rest = width - st.left_indent
         avail = rest - (st.first_indent if self._first else 0)
         lines: list[tuple[str, str]] = []
         label = plain(self.label)
-        words: list[str] = []
-        used = (pdfmetrics.stringWidth(label, st.bold, size) + space) if label else 0.0
-
-        for i, paragraph in enumerate(self._paragraphs()):
-            if i:
-                lines.append((label, " ".join(words)))
-                words, used, avail, label = [], 0.0, rest, ""
-            for word in paragraph:
-                w = cache.get(word)
-                if w is None:
-                    w = cache[word] = measure(word, 1.0)
-                w *= size
-                if words:
-                    if used + space + w <= avail + 0.01:
-                        used += space + w
-                        words.append(word)
-                        continue
-                elif used + w <= avail + 0.01:
-                    used += w
-                    words.append(word)
-                    continue
-                if words or label:
-                    lines.append((label, " ".join(words)))
-                    words, used, avail, label = [], 0.0, rest, ""
-                if w <= avail + 0.01:
-                    words, used = [word], w
-                    continue
-                chunk, cw = "", 0.0  # a word longer than the line: break it where it reaches the edge
-                for ch in word:
-                    chw = measure(ch, size)
-                    if chunk and cw + chw > avail:
-                        lines.append((label, chunk))
-                        label, avail = "", rest
-                        chunk, cw = ch, chw
-                    else:
-                        chunk, cw = chunk + ch, cw + chw
-                words, used = [chunk], cw
-        lines.append((label, " ".join(words)))
+        used = (pdfmetrics.stringWidth(label, st.bold, size) + space * size) if label else 0.0  # label and a space
+        for paragraph in self._paragraphs():
+            widths = [cache.get(w) or cache.setdefault(w, measure(w, 1.0)) for w in paragraph]
+            ends = [0.0, *accumulate(w + space for w in widths)]  # ends[k]: words before k, each with a space
+            n, i, carried, emitted = len(paragraph), 0, [], False
+            while i < n:
+                room = (avail - used) / size + space + 0.001
+                j = bisect_right(ends, ends[i] + room, i + 1, n + 1) - 1
+                if j > i:  # words i..j-1 fit after what the line already holds
+                    lines.append((label, " ".join([*carried, *paragraph[i:j]])))
+                    label, used, avail, carried, emitted, i = "", 0.0, rest, [], True, j
+                elif carried or label:  # the next word does not fit: start a new line
+                    lines.append((label, " ".join(carried)))
+                    label, used, avail, carried, emitted = "", 0.0, rest, [], True
+                else:  # a word longer than the line: break it where it reaches the edge
+                    chunk, cw = "", 0.0
+                    for ch in paragraph[i]:
+                        chw = measure(ch, size)
+                        if chunk and cw + chw > avail:
+                            lines.append(("", chunk))
+                            avail, emitted, chunk, cw = rest, True, ch, chw
+                        else:
+                            chunk, cw = chunk + ch, cw + chw
+                    carried, used, i = [chunk], cw + space * size, i + 1
+            if carried or label or not emitted:
+                lines.append((label, " ".join(carried)))
+                label, used, avail = "", 0.0, rest
         return lines
 
     def wrap(self, availWidth, availHeight):  # noqa: N803 (reportlab's names)
@@ -307,20 +296,23 @@ class Text(Flowable):
         return [head, tail]
 
     def draw(self):
-        # Writes the text operators directly (as reportlab's text object would, less its per-line
-        # overhead): one BT/ET block, each line placed with Tm, fonts by subset.
+        # Writes the text operators directly, as reportlab's text object would less its per-line
+        # overhead: one BT/ET block, the first line placed with Tm, the next ones with T* (leading).
         st, canv = self.style, self.canv
         doc, code = canv._doc, []
         regular, bold = pdfmetrics.getFont(st.font), pdfmetrics.getFont(st.bold)
         regular_words, bold_words = regular.words_for(doc), bold.words_for(doc)
         size, escape_pdf, current = fp_str(st.size), canv._escape, None
         add = code.append
-        colour = st.colour
-        add(f"BT {fp_str(colour.red, colour.green, colour.blue)} rg")  # drawOn's q/Q restores it
-        y = self.height - st.size
-        first_x, x = fp_str(st.left_indent + (st.first_indent if self._first else 0)), fp_str(st.left_indent)
+        colour, top = st.colour, self.height - st.size
+        add(f"BT {fp_str(colour.red, colour.green, colour.blue)} rg {fp_str(st.leading)} TL")  # q/Q restores
+        first_x = st.left_indent + (st.first_indent if self._first else 0)
+        add(f"1 0 0 1 {fp_str(first_x)} {fp_str(top)} Tm")
         for i, (label, text) in enumerate(self._lines):
-            add(f"1 0 0 1 {first_x if i == 0 else x} {fp_str(y)} Tm")
+            if i == 1 and first_x != st.left_indent:
+                add(f"1 0 0 1 {fp_str(st.left_indent)} {fp_str(top - st.leading)} Tm")
+            elif i:
+                add("T*")
             for font, words, run in ((bold, bold_words, label + " "), (regular, regular_words, text)) if label \
                     else ((regular, regular_words, text),):
                 for subset, data in font.encode(run, doc, words):
@@ -328,7 +320,6 @@ class Text(Flowable):
                         add(f"{font.getSubsetInternalName(subset, doc)} {size} Tf")
                         current = (font, subset)
                     add(f"({escape_pdf(data)}) Tj")
-            y -= st.leading
         add("ET")
         canv._code.append("\n".join(code))
 
@@ -424,13 +415,33 @@ def ratings_chart(report: Report) -> Drawing:
 # --- Page furniture --------------------------------------------------------------------------
 
 
-def _fit(canvas: Canvas, text: str, font: str, size: float, width: float) -> str:
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """One line of ``text``, cut short with an ellipsis if it is wider than ``width``."""
     text = plain(text)
-    if canvas.stringWidth(text, font, size) <= width:
+    if pdfmetrics.stringWidth(text, font, size) <= width:
         return text
-    while text and canvas.stringWidth(text + "…", font, size) > width:
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
         text = text[: max(len(text) - max(len(text) // 8, 1), 0)]
     return text + "…"
+
+
+def _draw_string(canv: Canvas, x: float, y: float, text: str, font_name: str, size: float, colour,
+                 right: bool = False) -> None:
+    """drawString for page furniture drawn on every page, with the font's cached word encoding."""
+    font = pdfmetrics.getFont(font_name)
+    if right:
+        x -= pdfmetrics.stringWidth(text, font_name, size)
+    doc = canv._doc
+    ops = [f"q BT {fp_str(*colour.rgb())} rg 1 0 0 1 {fp_str(x)} {fp_str(y)} Tm"]
+    for subset, data in font.encode(text, doc):
+        ops.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(size)} Tf ({canv._escape(data)}) Tj")
+    ops.append("ET Q")
+    canv._code.append(" ".join(ops))
+
+
+def _rule(canv: Canvas, y: float) -> None:
+    canv._code.append(f"q {fp_str(*LINE.rgb())} RG .5 w {fp_str(MARGIN_X)} {fp_str(y)} m "
+                      f"{fp_str(PAGE_W - MARGIN_X)} {fp_str(y)} l S Q")
 
 
 class NumberedCanvas(Canvas):
@@ -463,15 +474,10 @@ class NumberedCanvas(Canvas):
         super().save()
 
     def _footer(self, total: int) -> None:
-        self.saveState()
-        self.setStrokeColor(LINE)
-        self.setLineWidth(0.5)
-        self.line(MARGIN_X, MARGIN_BOTTOM - 6 * mm, PAGE_W - MARGIN_X, MARGIN_BOTTOM - 6 * mm)
-        self.setFont(FONT, 7.5)
-        self.setFillColor(MUTED)
-        self.drawString(MARGIN_X, MARGIN_BOTTOM - 10 * mm, _fit(self, self._footer_left, FONT, 7.5, WIDTH - 80))
-        self.drawRightString(PAGE_W - MARGIN_X, MARGIN_BOTTOM - 10 * mm, f"Page {self._pageNumber} of {total}")
-        self.restoreState()
+        _rule(self, MARGIN_BOTTOM - 6 * mm)
+        y = MARGIN_BOTTOM - 10 * mm
+        _draw_string(self, MARGIN_X, y, self._footer_left, FONT, 7.5, MUTED)
+        _draw_string(self, PAGE_W - MARGIN_X, y, f"Page {self._pageNumber} of {total}", FONT, 7.5, MUTED, right=True)
 
 
 class ReportDoc(BaseDocTemplate):
@@ -493,31 +499,25 @@ class ReportDoc(BaseDocTemplate):
             PageTemplate("body", [frame], onPage=self._body_page),
         ])
         self._bookmarks = 0
+        half = WIDTH / 2 - 10
+        self._header_left = _fit(report.title, FONT, 7.5, half)
+        self._header_right = _fit(report.organisation, FONT, 7.5, half)
 
     def _cover_page(self, canvas: Canvas, doc) -> None:
         canvas.showOutline()  # open the viewer's bookmarks panel
         canvas.saveState()
-        canvas.setFillColor(BRAND)
+        canvas.setFillColorRGB(*BRAND.rgb())
         canvas.rect(0, PAGE_H - 42 * mm, PAGE_W, 42 * mm, stroke=0, fill=1)
-        canvas.setFillColor(colors.white)
-        canvas.setFont(FONT_BOLD, 20)
-        canvas.drawString(MARGIN_X, PAGE_H - 22 * mm, "dpup")
-        canvas.setFont(FONT, 10.5)
-        canvas.drawString(MARGIN_X, PAGE_H - 30 * mm, "Data Protection and Use Policy (DPUP) assessment report")
         canvas.restoreState()
+        _draw_string(canvas, MARGIN_X, PAGE_H - 22 * mm, "dpup", FONT_BOLD, 20, colors.white)
+        _draw_string(canvas, MARGIN_X, PAGE_H - 30 * mm, "Data Protection and Use Policy (DPUP) assessment report",
+                     FONT, 10.5, colors.white)
 
     def _body_page(self, canvas: Canvas, doc) -> None:
-        canvas.saveState()
-        canvas.setFont(FONT, 7.5)
-        canvas.setFillColor(MUTED)
         y = PAGE_H - MARGIN_TOP + 8 * mm
-        half = WIDTH / 2 - 10
-        canvas.drawString(MARGIN_X, y, _fit(canvas, self.report.title, FONT, 7.5, half))
-        canvas.drawRightString(PAGE_W - MARGIN_X, y, _fit(canvas, self.report.organisation, FONT, 7.5, half))
-        canvas.setStrokeColor(LINE)
-        canvas.setLineWidth(0.5)
-        canvas.line(MARGIN_X, y - 2.5 * mm, PAGE_W - MARGIN_X, y - 2.5 * mm)
-        canvas.restoreState()
+        _draw_string(canvas, MARGIN_X, y, self._header_left, FONT, 7.5, MUTED)
+        _draw_string(canvas, PAGE_W - MARGIN_X, y, self._header_right, FONT, 7.5, MUTED, right=True)
+        _rule(canvas, y - 2.5 * mm)
 
     def afterFlowable(self, flowable) -> None:  # noqa: N802 (reportlab's name)
         if isinstance(flowable, Heading) and flowable.outline_level is not None:
@@ -535,7 +535,7 @@ def render_pdf(report: Report) -> bytes:
     register_fonts()
     buffer = BytesIO()
     doc = ReportDoc(buffer, report)
-    footer = f"{plain(report.title)} · {plain(report.organisation)}"
+    footer = _fit(f"{plain(report.title)} · {plain(report.organisation)}", FONT, 7.5, WIDTH - 80)
     doc.build(_story(report), canvasmaker=lambda *a, **k: NumberedCanvas(*a, footer_left=footer, **k))
     return buffer.getvalue()
 
@@ -556,6 +556,7 @@ def _cover(report: Report) -> list[Flowable]:
     facts = [
         ("Organisation", report.organisation),
         ("Assessed by", report.assessed_by),
+        ("Status", report.status),
         ("Started", report.started_text),
         ("Last changed", report.updated_text),
         ("Report made", report.generated_text),
@@ -652,9 +653,7 @@ def _actions(report: Report) -> list[Flowable]:
 
 
 def _signoff(report: Report) -> list[Flowable]:
-    s = report.signoff
-    values = [s.name, s.role, s.date, ""] if s else ["", "", "", ""]
-    rows = [[_t(label), _t(value)] for label, value in zip(report.signoff_fields, values, strict=True)]
+    rows = [[_t(label), _t(value)] for label, value in report.signoff_lines]
     table = Table(rows, colWidths=[30 * mm, 110 * mm], rowHeights=[11 * mm, 11 * mm, 11 * mm, 18 * mm],
                   hAlign="LEFT", style=TableStyle([FONT_CMD, ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                                                    ("LINEBELOW", (1, 0), (1, -1), 0.6, INK),

@@ -9,21 +9,45 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from dpup.engine import Answer, Library, Tree, Walk, walk
 from dpup.engine.library import tree_from_text
+from dpup.storage import audit
 from dpup.storage.db import db
-from dpup.storage.models import AnswerRecord, Assessment, AssessmentTree, TreeVersion, utcnow
+from dpup.storage.models import (
+    AnswerRecord,
+    Assessment,
+    AssessmentTree,
+    Role,
+    Status,
+    TreeVersion,
+    User,
+    utcnow,
+)
+
+EDITABLE = (Status.DRAFT, Status.CHANGES_REQUESTED)
 
 
 class ConflictError(Exception):
     """Someone else saved this assessment since the form was opened; nothing was overwritten."""
 
 
-def start_assessment(library: Library, organisation: str, initiative: str, description: str,
+class NotEditable(Exception):
+    """The assessment is submitted or approved: it is read-only until changes are requested."""
+
+
+def target(assessment: Assessment) -> str:
+    return f"assessment:{assessment.public_id}"
+
+
+def start_assessment(library: Library, user: User, initiative: str, description: str,
                      tree_ids: list[str]) -> Assessment:
-    assessment = Assessment(organisation_name=organisation, initiative=initiative, description=description)
+    assessment = Assessment(organisation_id=user.organisation_id, organisation_name=user.organisation.name,
+                            created_by=user, initiative=initiative, description=description)
     for position, tree_id in enumerate(tree_ids):
         version = pin_version(library.trees[tree_id])
         assessment.trees.append(AssessmentTree(tree_id=tree_id, content_hash=version.content_hash, position=position))
     db.session.add(assessment)
+    db.session.flush()
+    audit.record(user.email, "assessment_created", user.organisation_id, target(assessment),
+                 after={"initiative": initiative, "trees": tree_ids})
     db.session.commit()
     return assessment
 
@@ -38,12 +62,24 @@ def pin_version(tree: Tree) -> TreeVersion:
     return version
 
 
-def get_assessment(public_id: str) -> Assessment | None:
-    return db.session.scalar(select(Assessment).where(Assessment.public_id == public_id))
+def get_assessment(public_id: str, organisation_id: int) -> Assessment | None:
+    """Only ever within one organisation: another organisation's id is simply not found."""
+    return db.session.scalar(select(Assessment).where(Assessment.public_id == public_id,
+                                                      Assessment.organisation_id == organisation_id))
 
 
-def list_assessments() -> list[Assessment]:
-    return list(db.session.scalars(select(Assessment).order_by(Assessment.updated_at.desc())))
+def visible_to(user: User):
+    """The assessments a person may list: board viewers see approved ones only."""
+    query = select(Assessment).where(Assessment.organisation_id == user.organisation_id)
+    if user.role == Role.BOARD:
+        query = query.where(Assessment.status == Status.APPROVED)
+    return query.order_by(Assessment.updated_at.desc(), Assessment.id.desc())
+
+
+def list_assessments(user: User, page: int = 1, per_page: int = 50) -> tuple[list[Assessment], bool]:
+    """One page of assessments, and whether there is another page after it."""
+    rows = list(db.session.scalars(visible_to(user).offset((page - 1) * per_page).limit(per_page + 1)))
+    return rows[:per_page], len(rows) > per_page
 
 
 _tree_cache: dict[str, Tree] = {}
@@ -85,11 +121,15 @@ def progress(library: Library, assessment: Assessment) -> list[TreeProgress]:
     return result
 
 
-def save_answer(assessment: Assessment, tree_id: str, node_id: str, answer: Answer, seen_version: int) -> None:
+def save_answer(assessment: Assessment, tree_id: str, node_id: str, answer: Answer, seen_version: int,
+                actor: User) -> None:
     """Save one answer, refusing if the assessment changed since the person loaded the form."""
+    if assessment.status not in EDITABLE:
+        raise NotEditable()
     if assessment.version != seen_version:
         raise ConflictError()
     record = assessment.answers_for(tree_id).get(node_id)
+    before = _answer_dict(record) if record is not None else None
     if record is None:
         record = AnswerRecord(tree_id=tree_id, node_id=node_id)
         assessment.answers.append(record)
@@ -98,9 +138,51 @@ def save_answer(assessment: Assessment, tree_id: str, node_id: str, answer: Answ
     record.reason = answer.reason
     record.action_owner = answer.action_owner
     record.action_due = answer.action_due
+    audit.record(actor.email, "answer_changed", assessment.organisation_id, target(assessment),
+                 before=before, after={"tree": tree_id, "node": node_id, **_answer_dict(record)})
+    _commit_change(assessment)
+
+
+def _answer_dict(record: AnswerRecord) -> dict:
+    return {"value": record.value, "note": record.note, "reason": record.reason,
+            "action_owner": record.action_owner, "action_due": record.action_due}
+
+
+def _commit_change(assessment: Assessment) -> None:
     assessment.updated_at = utcnow()  # bumps the version: a concurrent save is refused at commit
     try:
         db.session.commit()
     except StaleDataError as exc:
         db.session.rollback()
         raise ConflictError() from exc
+
+
+def change_status(assessment: Assessment, actor: User, new: Status, comment: str = "") -> None:
+    before = {"status": assessment.status}
+    assessment.status = new
+    if new == Status.CHANGES_REQUESTED:
+        assessment.review_comment = comment
+    if new == Status.APPROVED:
+        assessment.signed_off_by, assessment.signed_off_role = actor.name, actor.role_label
+        assessment.signed_off_at, assessment.review_comment = utcnow(), comment
+    audit.record(actor.email, "status_changed", assessment.organisation_id, target(assessment),
+                 before=before, after={"status": new.value, "comment": comment})
+    _commit_change(assessment)
+
+
+def new_version(assessment: Assessment, actor: User) -> Assessment:
+    """Start a new draft from an approved assessment; the approved one stays as it was."""
+    copy = Assessment(organisation_id=assessment.organisation_id, organisation_name=assessment.organisation_name,
+                      created_by=actor, initiative=assessment.initiative, description=assessment.description,
+                      revision=assessment.revision + 1, previous_id=assessment.id)
+    for pinned in assessment.trees:
+        copy.trees.append(AssessmentTree(tree_id=pinned.tree_id, content_hash=pinned.content_hash,
+                                         position=pinned.position))
+    for record in assessment.answers:
+        copy.answers.append(AnswerRecord(tree_id=record.tree_id, node_id=record.node_id, **_answer_dict(record)))
+    db.session.add(copy)
+    db.session.flush()
+    audit.record(actor.email, "assessment_new_version", assessment.organisation_id, target(copy),
+                 after={"from": assessment.public_id, "revision": copy.revision})
+    db.session.commit()
+    return copy

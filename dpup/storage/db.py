@@ -18,3 +18,22 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+def driver_url(url: str) -> str:
+    """The SQLAlchemy URL to use for ``url``: PostgreSQL always through psycopg 3.
+
+    ``postgres://`` (as Heroku-style hosts give it), ``postgresql://`` and ``postgresql+psycopg2://``
+    become ``postgresql+psycopg://``; a connection timeout of 10 seconds is added unless the URL
+    sets one, so an unreachable database fails a request (and /healthz) instead of hanging it.
+    Other URLs (SQLite) are returned unchanged.
+    """
+    from sqlalchemy.engine import make_url
+
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.split("+")[0] not in ("postgres", "postgresql"):
+        return url
+    parsed = make_url(f"postgresql+psycopg://{rest}")
+    if "connect_timeout" not in parsed.query:
+        parsed = parsed.update_query_dict({"connect_timeout": "10"})
+    return parsed.render_as_string(hide_password=False)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from enum import StrEnum
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dpup.storage.db import db
@@ -17,6 +19,112 @@ def utcnow() -> datetime:
 
 def new_public_id() -> str:
     return secrets.token_urlsafe(16)
+
+
+class Role(StrEnum):
+    ADMINISTRATOR = "administrator"
+    PRIVACY_OFFICER = "privacy_officer"
+    FRONTLINE = "frontline"
+    BOARD = "board"
+
+    @property
+    def label(self) -> str:
+        return {"administrator": "Administrator", "privacy_officer": "Privacy officer",
+                "frontline": "Frontline worker", "board": "Board viewer"}[self.value]
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+
+    @property
+    def label(self) -> str:
+        return {"draft": "Draft", "submitted": "Submitted for review",
+                "changes_requested": "Changes requested", "approved": "Approved"}[self.value]
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    name: Mapped[str] = mapped_column(String(200))
+    # Whether frontline checklists may be used without logging in, through the organisation's link.
+    public_checklists: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class User(db.Model):
+    __tablename__ = "user_account"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(30))
+    password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # Bumped on logout and password change: every session issued before is refused.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+    organisation: Mapped[Organisation] = relationship()
+
+    # Flask-Login: the id in the session carries the session version, so old sessions stop working.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.active and self.password_hash is not None
+
+    def get_id(self) -> str:
+        return f"{self.public_id}.{self.session_version}"
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True, nullable=True)
+    actor: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(60))
+    target: Mapped[str] = mapped_column(String(200), default="")
+    before: Mapped[object | None] = mapped_column(JSON, nullable=True)
+    after: Mapped[object | None] = mapped_column(JSON, nullable=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class LoginThrottle(db.Model):
+    """Failed logins per client address in the current window, shared by every worker and host."""
+
+    __tablename__ = "login_throttle"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ChecklistRecord(db.Model):
+    """A frontline checklist result: who and when, never the service user's details."""
+
+    __tablename__ = "checklist_record"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    checklist_id: Mapped[str] = mapped_column(String(80))
+    checklist_hash: Mapped[str] = mapped_column(String(64))
+    all_clear: Mapped[bool] = mapped_column(Boolean)
+    to_do: Mapped[object] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
 
 
 class TreeVersion(db.Model):
@@ -34,6 +142,8 @@ class Assessment(db.Model):
     __tablename__ = "assessment"
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
     organisation_name: Mapped[str] = mapped_column(String(200))
     initiative: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -41,6 +151,17 @@ class Assessment(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # Bumped on every change: a save made against an older version is refused, not overwritten.
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    status: Mapped[str] = mapped_column(String(30), default=Status.DRAFT)
+    review_comment: Mapped[str] = mapped_column(Text, default="")
+    signed_off_by: Mapped[str] = mapped_column(String(200), default="")
+    signed_off_role: Mapped[str] = mapped_column(String(60), default="")
+    signed_off_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # A new version of an approved assessment is a copy; the old one stays readable.
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id"), nullable=True)
+
+    organisation: Mapped[Organisation] = relationship()
+    created_by: Mapped[User | None] = relationship()
 
     trees: Mapped[list[AssessmentTree]] = relationship(
         back_populates="assessment", order_by="AssessmentTree.position", cascade="all, delete-orphan"

@@ -10,6 +10,7 @@ from flask import Flask
 
 from dpup import config
 from dpup.engine import load_library
+from dpup.storage.db import driver_url
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -20,7 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    app.config.setdefault("SQLALCHEMY_DATABASE_URI", _database_url(app))
+    app.config["SQLALCHEMY_DATABASE_URI"] = driver_url(app.config.get("SQLALCHEMY_DATABASE_URI") or _database_url(app))
     app.config.setdefault("SECRET_KEY", None) or _set_secret_key(app)
 
     library = load_library(Path(app.config["TREES_DIR"]), Path(app.config["CONTENT_DIR"]))
@@ -29,15 +30,18 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from dpup.storage.db import db
     from dpup.storage.setup import MIGRATIONS_DIR
-    from dpup.web import errors, templating, views
+    from dpup.web import auth, errors, observability, security, templating, views
     from dpup.web.extensions import csrf, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
+    auth.init_app(app)
+    security.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
     views.register(app)
+    observability.init_app(app)
     return app
 
 
@@ -49,6 +53,14 @@ def _set_secret_key(app: Flask) -> None:
     """Use the environment's key or one generated once into the instance folder (never in the repo)."""
     key_file = Path(app.instance_path) / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
+        # Written whole then linked into place, so workers starting at once all read the same key.
+        draft = key_file.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+        draft.write_text(secrets.token_hex(32))
+        draft.chmod(0o600)
+        try:
+            os.link(draft, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     app.config["SECRET_KEY"] = key_file.read_text().strip()

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
+    EmailField,
     HiddenField,
+    PasswordField,
     RadioField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from dpup.engine import QuestionNode
 from dpup.engine.model import AnswerKind
 from dpup.engine.walk import MAX_TEXT
+from dpup.security.passwords import MIN_LENGTH, SUGGESTED_LENGTH, password_problems
+from dpup.storage.models import Role
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -24,7 +29,6 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class StartForm(FlaskForm):
-    organisation = StringField("Organisation", validators=[DataRequired("Enter your organisation's name."), Length(max=200)])
     initiative = StringField(
         "Initiative or project being assessed",
         validators=[DataRequired("Enter the name of the initiative you are assessing."), Length(max=200)],
@@ -75,3 +79,95 @@ def needs_reason(node: QuestionNode) -> bool:
 
 def raises_action(node: QuestionNode) -> bool:
     return any(o.finding and o.finding.action for o in node.options)
+
+
+# --- Accounts ---
+
+
+class NewPassword:
+    """WTForms validator applying the password rules, with the person's own details as context."""
+
+    def __call__(self, form, field):
+        problems = password_problems(field.data or "", *getattr(form, "context", ()), *form.typed_context())
+        if problems:
+            raise ValidationError(problems[0])
+
+
+class _PasswordSetting(FlaskForm):
+    password = PasswordField(
+        "New password", validators=[DataRequired("Enter a password."), NewPassword()],
+        description=f"At least {MIN_LENGTH} characters; {SUGGESTED_LENGTH} or more is better. "
+                    "A few unrelated words make a strong, memorable password.",
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField("Type the new password again", render_kw={"autocomplete": "new-password"},
+                            validators=[EqualTo("password", "The two passwords are not the same.")])
+
+    def __init__(self, *args, context: tuple[str, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.context = context
+
+    def typed_context(self) -> tuple[str, ...]:
+        return ()
+
+
+class SetPasswordForm(_PasswordSetting):
+    pass
+
+
+class PasswordForm(_PasswordSetting):
+    current_password = PasswordField("Current password", validators=[DataRequired("Enter your current password.")],
+                                     render_kw={"autocomplete": "current-password"})
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email address", validators=[DataRequired("Enter your email address."), Length(max=254)],
+                       render_kw={"autocomplete": "username"})
+    password = PasswordField("Password", validators=[DataRequired("Enter your password.")],
+                             render_kw={"autocomplete": "current-password"})
+
+
+class FirstRunForm(_PasswordSetting):
+    organisation = StringField("Organisation name", validators=[DataRequired("Enter your organisation's name."),
+                                                                Length(max=200)])
+    name = StringField("Your name", validators=[DataRequired("Enter your name."), Length(max=200)])
+    email = EmailField("Your email address", validators=[DataRequired("Enter your email address."),
+                                                         Email("Enter an email address like name@example.org."),
+                                                         Length(max=254)], render_kw={"autocomplete": "username"})
+
+    def typed_context(self) -> tuple[str, ...]:
+        return (self.organisation.data or "", self.name.data or "", self.email.data or "")
+
+
+ROLE_CHOICES = [(r.value, r.label) for r in Role]
+
+
+class InviteForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired("Enter the person's name."), Length(max=200)])
+    email = EmailField("Email address", validators=[DataRequired("Enter their email address."),
+                                                    Email("Enter an email address like name@example.org."),
+                                                    Length(max=254)])
+    role = RadioField("Role", choices=ROLE_CHOICES, validators=[DataRequired("Choose a role.")])
+
+
+class RoleForm(FlaskForm):
+    role = RadioField("Role", choices=ROLE_CHOICES, validators=[DataRequired("Choose a role.")])
+    active = BooleanField("Account is active")
+
+
+class SettingsForm(FlaskForm):
+    public_checklists = BooleanField("Let people use the frontline checklists without logging in",
+                                     description="Through your organisation's checklist link. Results can "
+                                                 "only be saved by people who are logged in.")
+
+
+class ReviewForm(FlaskForm):
+    decision = RadioField("Your decision", choices=[("approve", "Approve and sign off"),
+                                                    ("changes", "Ask for changes")],
+                          validators=[DataRequired("Choose approve or ask for changes.")])
+    comment = TextAreaField("Comments for the privacy officer", validators=[Optional(), Length(max=MAX_TEXT)],
+                            description="Needed if you ask for changes.")
+
+
+class ActionForm(FlaskForm):
+    """A form with only the CSRF token, for buttons that change state (submit, log out, new version)."""

@@ -1,7 +1,8 @@
 """Browser tests: the real app on a loopback port, driven by Debian's headless Chromium through Playwright.
 
 The app runs in a background thread (werkzeug's threaded server) on a fresh SQLite file with the
-bundled knowledge base. Playwright never downloads a browser here: it launches /usr/bin/chromium,
+bundled knowledge base, or, when TEST_DATABASE_URL is set, on that PostgreSQL database in a schema
+of its own (tests/database.py). Playwright never downloads a browser here: it launches /usr/bin/chromium,
 which `.ci/run` installs with apt. Without that binary every browser test is skipped with a reason.
 axe-core is vendored under vendor/ (MPL-2.0, see vendor/LICENSE), so no test reaches a CDN.
 """
@@ -21,6 +22,7 @@ from dpup import config
 from dpup.storage.db import db
 from dpup.storage.setup import upgrade_database
 from dpup.web.app import create_app
+from tests.database import clean_database_url, drop_schema, on_postgresql
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -32,6 +34,7 @@ PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "i
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 ASSESSED_TREE = "purpose-matters"
+BROWSER_SCHEMA = "browser_tests"
 
 
 # ---------------------------------------------------------------- the app and the browser
@@ -40,8 +43,9 @@ ASSESSED_TREE = "purpose-matters"
 def live_server(tmp_path_factory):
     """Base URL of the real app, served from a background thread on a free loopback port."""
     folder = tmp_path_factory.mktemp("browser-app")
+    database = clean_database_url(BROWSER_SCHEMA) if on_postgresql() else f"sqlite:///{folder / 'dpup.sqlite'}"
     app = create_app({
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'dpup.sqlite'}",
+        "SQLALCHEMY_DATABASE_URI": database,
         "SECRET_KEY": "browser-tests-only",
         "TREES_DIR": config.TREES_DIR,
         "CONTENT_DIR": config.CONTENT_DIR,
@@ -59,6 +63,7 @@ def live_server(tmp_path_factory):
         thread.join(timeout=10)
         with app.app_context():
             db.engine.dispose()
+        drop_schema(BROWSER_SCHEMA)
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,8 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from dpup.web.views import assessments, checklists, main, navigator, reports, trees
+    from dpup.web import auth
+    from dpup.web.views import admin, assessments, checklists, health, main, navigator, reports, trees
 
-    for module in (main, assessments, checklists, navigator, trees, reports):
+    for module in (main, auth, admin, assessments, checklists, navigator, trees, reports, health):
         app.register_blueprint(module.bp)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from dpup.engine import AnswerError, QuestionNode, parse_answer
 from dpup.reports.model import build_report
 from dpup.storage import assessments as store
-from dpup.web.forms import StartForm, needs_reason, question_form, raises_action
+from dpup.storage import audit
+from dpup.storage.models import Assessment, Status
+from dpup.web.auth import can, requires
+from dpup.web.forms import ActionForm, ReviewForm, StartForm, needs_reason, question_form, raises_action
 from dpup.web.views.main import library
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
@@ -27,28 +31,50 @@ def _assessable_trees():
 
 
 @bp.get("/")
+@requires("reports.read_approved")
 def index():
-    return render_template("assessments/index.html", assessments=store.list_assessments())
+    page = max(request.args.get("page", 1, type=int), 1)
+    assessments, more = store.list_assessments(current_user, page)
+    return render_template("assessments/index.html", assessments=assessments, page=page, more=more)
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@requires("assessments.edit")
 def new():
     form = StartForm()
     form.trees.choices = [(t.id, t.title) for t in _assessable_trees()]
     if request.method == "GET" and request.args.get("tree"):
         form.trees.data = request.args.getlist("tree")
     if form.validate_on_submit():
-        assessment = store.start_assessment(library(), form.organisation.data.strip(), form.initiative.data.strip(),
+        assessment = store.start_assessment(library(), current_user, form.initiative.data.strip(),
                                             (form.description.data or "").strip(), form.trees.data)
         first = assessment.trees[0].tree_id
         return redirect(url_for(".tree", public_id=assessment.public_id, tree_id=first))
     return render_template("assessments/new.html", form=form, trees=_assessable_trees()), 200 if not form.errors else 400
 
 
-def _load(public_id: str):
-    assessment = store.get_assessment(public_id)
+def _load(public_id: str) -> Assessment:
+    """The assessment, if it belongs to the person's organisation; 404 otherwise, never 403,
+    so nobody can learn that another organisation's assessment exists."""
+    assessment = store.get_assessment(public_id, current_user.organisation_id)
     if assessment is None:
         abort(404)
+    return assessment
+
+
+def load_for_report(public_id: str) -> Assessment:
+    """Board viewers read approved reports only; an unapproved one is simply not there for them."""
+    assessment = _load(public_id)
+    if not (can("assessments.read") or assessment.status == Status.APPROVED):
+        abort(404)
+    return assessment
+
+
+def _load_editable(public_id: str) -> Assessment:
+    assessment = _load(public_id)
+    if assessment.status not in store.EDITABLE:
+        flash(f"This assessment is {Status(assessment.status).label.lower()}, so it cannot be changed.")
+        abort(redirect(url_for(".show", public_id=public_id)))
     return assessment
 
 
@@ -60,13 +86,64 @@ def _tree_progress(assessment, tree_id: str):
 
 
 @bp.get("/<public_id>")
+@requires("assessments.read")
 def show(public_id: str):
     assessment = _load(public_id)
-    return render_template("assessments/show.html", assessment=assessment,
-                           progress=store.progress(library(), assessment))
+    return _show(assessment, ReviewForm())
+
+
+def _show(assessment: Assessment, review_form: ReviewForm, status: int = 200):
+    return render_template("assessments/show.html", assessment=assessment, action_form=ActionForm(),
+                           review_form=review_form, progress=store.progress(library(), assessment),
+                           status=Status(assessment.status),
+                           history=audit.events_for(assessment.organisation_id, store.target(assessment))), status
+
+
+@bp.post("/<public_id>/submit")
+@requires("assessments.edit")
+def submit(public_id: str):
+    assessment = _load_editable(public_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if not all(item.walk.is_complete for item in store.progress(library(), assessment)):
+        flash("Finish every part of the assessment before you submit it for review.")
+    else:
+        store.change_status(assessment, current_user, Status.SUBMITTED)
+        flash("Submitted for review. It cannot be changed while it is being reviewed.")
+    return redirect(url_for(".show", public_id=public_id))
+
+
+@bp.post("/<public_id>/review")
+@requires("assessments.review")
+def review(public_id: str):
+    assessment = _load(public_id)
+    form = ReviewForm()
+    if assessment.status != Status.SUBMITTED:
+        abort(409)
+    if form.validate_on_submit() and not (form.decision.data == "changes" and not (form.comment.data or "").strip()):
+        approve = form.decision.data == "approve"
+        store.change_status(assessment, current_user, Status.APPROVED if approve else Status.CHANGES_REQUESTED,
+                            (form.comment.data or "").strip())
+        flash("Approved and signed off." if approve else "Sent back with your comments.")
+        return redirect(url_for(".show", public_id=public_id))
+    if form.decision.data == "changes" and not (form.comment.data or "").strip():
+        form.comment.errors = [*form.comment.errors, "Say what needs to change."]
+    return _show(assessment, form, 400)
+
+
+@bp.post("/<public_id>/new-version")
+@requires("assessments.edit")
+def new_version(public_id: str):
+    assessment = _load(public_id)
+    if assessment.status != Status.APPROVED or not ActionForm().validate_on_submit():
+        abort(400)
+    copy = store.new_version(assessment, current_user)
+    flash(f"Started version {copy.revision}. Version {assessment.revision} stays as it was approved.")
+    return redirect(url_for(".show", public_id=copy.public_id))
 
 
 @bp.get("/<public_id>/trees/<tree_id>")
+@requires("assessments.read")
 def tree(public_id: str, tree_id: str):
     """Continue where the person left off: the next unanswered question, or the summary."""
     assessment = _load(public_id)
@@ -77,8 +154,9 @@ def tree(public_id: str, tree_id: str):
 
 
 @bp.route("/<public_id>/trees/<tree_id>/questions/<node_id>", methods=["GET", "POST"])
+@requires("assessments.edit")
 def question(public_id: str, tree_id: str, node_id: str):
-    assessment = _load(public_id)
+    assessment = _load_editable(public_id)
     item = _tree_progress(assessment, tree_id)
     node = item.tree.node(node_id)
     if not isinstance(node, QuestionNode):
@@ -100,7 +178,7 @@ def question(public_id: str, tree_id: str, node_id: str):
             valid = False
         if valid:
             try:
-                store.save_answer(assessment, tree_id, node_id, answer, _int(form.version.data))
+                store.save_answer(assessment, tree_id, node_id, answer, _int(form.version.data), current_user)
             except store.ConflictError:
                 fresh = _load(public_id)
                 conflict = store.engine_answers(fresh, tree_id).get(node_id)
@@ -143,6 +221,7 @@ def _position(walk, node_id: str) -> int:
 
 
 @bp.get("/<public_id>/trees/<tree_id>/summary")
+@requires("assessments.read")
 def summary(public_id: str, tree_id: str):
     assessment = _load(public_id)
     item = _tree_progress(assessment, tree_id)
@@ -150,6 +229,7 @@ def summary(public_id: str, tree_id: str):
 
 
 @bp.get("/<public_id>/report")
+@requires("reports.read_approved")
 def report(public_id: str):
-    assessment = _load(public_id)
+    assessment = load_for_report(public_id)
     return render_template("assessments/report.html", report=build_report(library(), assessment))

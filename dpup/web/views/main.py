@@ -2,6 +2,8 @@
 
 from flask import Blueprint, abort, current_app, render_template
 
+from dpup.web.auth import public
+
 bp = Blueprint("main", __name__)
 
 
@@ -10,12 +12,14 @@ def library():
 
 
 @bp.get("/")
+@public
 def home():
     lib = library()
     return render_template("home.html", trees=list(lib.trees.values()), checklists=list(lib.checklists.values()))
 
 
 @bp.get("/pages/<path:slug>")
+@public
 def page(slug: str):
     found = library().pages.get(slug)
     if found is None:

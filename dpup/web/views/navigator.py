@@ -3,6 +3,8 @@ and it works without logging in or JavaScript."""
 
 from flask import Blueprint, abort, render_template, request, url_for
 
+from dpup.web.auth import public
+
 from dpup.engine import AnswerError, parse_answer, walk
 from dpup.web.views.main import library
 
@@ -17,6 +19,7 @@ LINK_VIEWS = {
 
 
 @bp.get("/start")
+@public
 def start():
     tree = library().trees.get(NAVIGATOR)
     if tree is None:

@@ -2,6 +2,8 @@
 
 from flask import Blueprint, abort, render_template
 
+from dpup.web.auth import public
+
 from dpup.engine.outline import outline
 from dpup.web.views.main import library
 
@@ -9,6 +11,7 @@ bp = Blueprint("trees", __name__, url_prefix="/trees")
 
 
 @bp.get("/<tree_id>")
+@public
 def show(tree_id: str):
     tree = library().trees.get(tree_id)
     if tree is None:
@@ -17,6 +20,7 @@ def show(tree_id: str):
 
 
 @bp.get("/coverage")
+@public
 def coverage_page():
     from dpup.engine.coverage import coverage
 

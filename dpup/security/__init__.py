@@ -1,0 +1,1 @@
+"""Passwords and other security helpers with no Flask in them."""

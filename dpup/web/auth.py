@@ -1,0 +1,286 @@
+"""Logging in and out, sessions that really end, roles, and first-run set-up.
+
+Flask's signed cookie cannot be revoked on its own, so the user id kept in the session carries the
+user's ``session_version``; logging out or changing the password bumps it, and every cookie issued
+before is refused from then on, by every worker and host (the version is in the database).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from functools import wraps
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import LoginManager, current_user, login_user, logout_user
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from dpup.security.passwords import DUMMY_HASH, hash_password, verify_password
+from dpup.storage import audit
+from dpup.storage.db import db
+from dpup.storage.models import LoginThrottle, Organisation, Role, User, utcnow
+from dpup.web.forms import FirstRunForm, LoginForm, PasswordForm, SetPasswordForm
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Log in to see that page."
+login_manager.session_protection = None  # we regenerate the session ourselves and check versions
+
+# What each role may do. Checked on every view (and so every route) through ``requires``.
+PERMISSIONS = {
+    "assessments.read": {Role.PRIVACY_OFFICER, Role.ADMINISTRATOR},
+    "assessments.edit": {Role.PRIVACY_OFFICER},
+    "assessments.review": {Role.PRIVACY_OFFICER},
+    "reports.read_approved": {Role.PRIVACY_OFFICER, Role.ADMINISTRATOR, Role.BOARD},
+    "checklists.use": {Role.FRONTLINE, Role.PRIVACY_OFFICER, Role.ADMINISTRATOR},
+    "users.manage": {Role.ADMINISTRATOR},
+    "audit.read": {Role.ADMINISTRATOR},
+}
+
+ACCOUNT_LOCK_AFTER = 5
+ACCOUNT_LOCK_FOR = timedelta(minutes=15)
+ADDRESS_LIMIT = 20
+ADDRESS_WINDOW = timedelta(minutes=15)
+INVITE_VALID_FOR = timedelta(days=7)
+
+
+def init_app(app) -> None:
+    login_manager.init_app(app)
+    app.before_request(_enforce_session_time_limits)
+    app.jinja_env.globals["can"] = can
+
+
+@login_manager.user_loader
+def _load_user(session_id: str) -> User | None:
+    public_id, _, version = session_id.partition(".")
+    user = db.session.scalar(select(User).where(User.public_id == public_id))
+    if user is None or not user.is_active or str(user.session_version) != version:
+        return None
+    return user
+
+
+def can(permission: str) -> bool:
+    return current_user.is_authenticated and Role(current_user.role) in PERMISSIONS[permission]
+
+
+def requires(permission: str):
+    """Log in first, then have a role with ``permission`` (403 otherwise)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not can(permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.permission = permission
+        return wrapped
+
+    return decorator
+
+
+def public(view):
+    """Mark a view as open to everyone (the access-control tests list every route either way)."""
+    view.public = True
+    return view
+
+
+def _enforce_session_time_limits():
+    if not current_user.is_authenticated:
+        return None
+    now = utcnow().timestamp()
+    idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
+    absolute = current_app.config["SESSION_ABSOLUTE_HOURS"] * 3600
+    if now - session.get("seen_at", 0) > idle or now - session.get("login_at", 0) > absolute:
+        _end_session(current_user, "session timed out")
+        flash("You were logged out because the session timed out. Log in again to continue.")
+        return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+    session["seen_at"] = now
+    return None
+
+
+def _end_session(user: User, why: str) -> None:
+    user.session_version += 1
+    audit.record(user.email, "logout", user.organisation_id, f"user:{user.public_id}", after={"why": why})
+    db.session.commit()
+    logout_user()
+    session.clear()
+
+
+def _client_address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _address_blocked(key: str) -> bool:
+    row = db.session.get(LoginThrottle, key)
+    return bool(row and utcnow() - row.window_start < ADDRESS_WINDOW and row.failures >= ADDRESS_LIMIT)
+
+
+def _count_address_failure(key: str) -> None:
+    row = db.session.get(LoginThrottle, key)
+    if row is None:
+        db.session.add(LoginThrottle(key=key, failures=1, window_start=utcnow()))
+    elif utcnow() - row.window_start >= ADDRESS_WINDOW:
+        row.failures, row.window_start = 1, utcnow()
+    else:
+        row.failures += 1
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: never redirect to another host after login."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("main.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if _no_users_yet():
+        return redirect(url_for(".first_run"))
+    form = LoginForm()
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form), 400 if form.errors else 200
+    email = form.email.data.strip().lower()
+    address_key = f"address:{_client_address()}"
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    if _address_blocked(address_key) or (user and user.locked_until and user.locked_until > utcnow()):
+        audit.record(email, "login_refused_rate_limit", user.organisation_id if user else None,
+                     f"user:{user.public_id}" if user else "")
+        db.session.commit()
+        return render_template("auth/login.html", form=form, too_many=True), 429
+    password_ok = verify_password(user.password_hash if user and user.password_hash else DUMMY_HASH,
+                                  form.password.data)
+    if not (user and user.is_active and password_ok):
+        _count_address_failure(address_key)
+        if user:
+            user.failed_logins += 1
+            if user.failed_logins >= ACCOUNT_LOCK_AFTER:
+                user.locked_until, user.failed_logins = utcnow() + ACCOUNT_LOCK_FOR, 0
+        audit.record(email, "login_failed", user.organisation_id if user else None,
+                     f"user:{user.public_id}" if user else "")
+        db.session.commit()
+        form.password.errors = ["The email address or password is not right."]
+        return render_template("auth/login.html", form=form), 400
+    user.failed_logins, user.locked_until, user.last_login_at = 0, None, utcnow()
+    audit.record(user.email, "login", user.organisation_id, f"user:{user.public_id}")
+    db.session.commit()
+    _start_session(user)
+    return redirect(_safe_next(request.args.get("next")))
+
+
+def _start_session(user: User) -> None:
+    session.clear()  # a fresh session on every login: nothing from before carries over
+    login_user(user)
+    now = utcnow().timestamp()
+    session.update(login_at=now, seen_at=now, sid=secrets.token_urlsafe(16))
+    session.permanent = True
+
+
+@bp.post("/logout")
+@public
+def logout():
+    if current_user.is_authenticated:
+        _end_session(current_user, "logged out")
+    flash("You have logged out.")
+    return redirect(url_for(".login"))
+
+
+def _no_users_yet() -> bool:
+    return db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+@bp.route("/setup", methods=["GET", "POST"])
+@public
+def first_run():
+    """A fresh install has no users: the first person creates the organisation and its administrator."""
+    if not _no_users_yet():
+        abort(404)
+    form = FirstRunForm()
+    if form.validate_on_submit():
+        user = create_administrator(form.organisation.data.strip(), form.name.data.strip(),
+                                    form.email.data.strip().lower(), form.password.data)
+        _start_session(user)
+        flash("Your organisation and administrator account are ready.")
+        return redirect(url_for("admin.users"))
+    return render_template("auth/first_run.html", form=form), 400 if form.errors else 200
+
+
+def create_administrator(organisation_name: str, name: str, email: str, password: str) -> User:
+    organisation = Organisation(name=organisation_name)
+    user = User(organisation=organisation, name=name, email=email, role=Role.ADMINISTRATOR,
+                password_hash=hash_password(password))
+    db.session.add(user)
+    db.session.flush()
+    audit.record(email, "organisation_created", organisation.id, f"organisation:{organisation.public_id}",
+                 after={"name": organisation_name})
+    audit.record(email, "user_created", organisation.id, f"user:{user.public_id}",
+                 after={"email": email, "role": user.role})
+    db.session.commit()
+    return user
+
+
+def _invites() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="dpup-invite")
+
+
+def invite_link(user: User) -> str:
+    token = _invites().dumps([user.public_id, user.session_version])
+    return url_for("auth.accept_invite", token=token, _external=True)
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+@public
+def accept_invite(token: str):
+    """A new user chooses their own password from the link an administrator gave them."""
+    try:
+        public_id, version = _invites().loads(token, max_age=int(INVITE_VALID_FOR.total_seconds()))
+    except (SignatureExpired, BadSignature, ValueError):
+        abort(404)
+    user = db.session.scalar(select(User).where(User.public_id == public_id))
+    if user is None or user.password_hash is not None or user.session_version != version or not user.active:
+        abort(404)
+    form = SetPasswordForm(context=(user.email, user.name, user.organisation.name))
+    if form.validate_on_submit():
+        user.password_hash = hash_password(form.password.data)
+        user.session_version += 1  # the invite link stops working
+        audit.record(user.email, "invite_accepted", user.organisation_id, f"user:{user.public_id}")
+        db.session.commit()
+        _start_session(user)
+        flash("Your password is set. Welcome.")
+        return redirect(url_for("main.home"))
+    return render_template("auth/set_password.html", form=form, user=user), 400 if form.errors else 200
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def change_password():
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    form = PasswordForm(context=(current_user.email, current_user.name, current_user.organisation.name))
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.current_password.data):
+            form.current_password.errors = ["That is not your current password."]
+        else:
+            user = current_user._get_current_object()
+            user.password_hash = hash_password(form.password.data)
+            user.session_version += 1  # every other session of this user ends now
+            audit.record(user.email, "password_changed", user.organisation_id, f"user:{user.public_id}")
+            db.session.commit()
+            _start_session(user)
+            flash("Your password has been changed. Other sessions have been logged out.")
+            return redirect(url_for("main.home"))
+    return render_template("auth/change_password.html", form=form), 400 if form.errors else 200

@@ -1,0 +1,98 @@
+"""Administrators: the organisation's people, roles, settings and audit log."""
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from dpup.storage import audit
+from dpup.storage.db import db
+from dpup.storage.models import User
+from dpup.web.auth import invite_link, requires
+from dpup.web.forms import InviteForm, RoleForm, SettingsForm
+from dpup.web.views.main import library
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _people():
+    return list(db.session.scalars(select(User).where(User.organisation_id == current_user.organisation_id)
+                                   .order_by(User.name)))
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@requires("users.manage")
+def users():
+    form = InviteForm()
+    link = None
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        if db.session.scalar(select(func.count()).select_from(User).where(func.lower(User.email) == email)):
+            form.email.errors = ["Someone already has an account with that email address."]
+        else:
+            user = User(organisation_id=current_user.organisation_id, name=form.name.data.strip(), email=email,
+                        role=form.role.data)
+            db.session.add(user)
+            db.session.flush()
+            audit.record(current_user.email, "user_invited", current_user.organisation_id, f"user:{user.public_id}",
+                         after={"email": email, "name": user.name, "role": user.role})
+            db.session.commit()
+            link = invite_link(user)
+            form = InviteForm(formdata=None)
+    status = 400 if form.errors else 200
+    return render_template("admin/users.html", form=form, people=_people(), invite=link), status
+
+
+def _person(public_id: str) -> User:
+    user = db.session.scalar(select(User).where(User.public_id == public_id,
+                                                User.organisation_id == current_user.organisation_id))
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/users/<public_id>", methods=["GET", "POST"])
+@requires("users.manage")
+def user(public_id: str):
+    person = _person(public_id)
+    form = RoleForm(obj=person)
+    if form.validate_on_submit():
+        if person.id == current_user.id and (form.role.data != person.role or not form.active.data):
+            flash("You cannot change your own role or switch off your own account.")
+            return redirect(url_for(".user", public_id=public_id))
+        before = {"role": person.role, "active": person.active}
+        person.role, person.active = form.role.data, form.active.data
+        person.session_version += 1  # their sessions end, so the new role applies at once
+        audit.record(current_user.email, "user_changed", person.organisation_id, f"user:{person.public_id}",
+                     before=before, after={"role": person.role, "active": person.active})
+        db.session.commit()
+        flash(f"Saved the changes to {person.name}'s account.")
+        return redirect(url_for(".users"))
+    invite = invite_link(person) if person.password_hash is None else None
+    return render_template("admin/user.html", form=form, person=person, invite=invite), 400 if form.errors else 200
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@requires("users.manage")
+def settings():
+    organisation = current_user.organisation
+    form = SettingsForm(obj=organisation)
+    if form.validate_on_submit():
+        before = {"public_checklists": organisation.public_checklists}
+        organisation.public_checklists = form.public_checklists.data
+        audit.record(current_user.email, "settings_changed", organisation.id, f"organisation:{organisation.public_id}",
+                     before=before, after={"public_checklists": organisation.public_checklists})
+        db.session.commit()
+        flash("Settings saved.")
+        return redirect(url_for(".settings"))
+    return render_template("admin/settings.html", form=form, organisation=organisation,
+                           checklists=list(library().checklists.values()))
+
+
+@bp.get("/audit.csv")
+@requires("audit.read")
+def audit_csv():
+    events = audit.events_for(current_user.organisation_id)
+    audit.record(current_user.email, "audit_exported", current_user.organisation_id, "audit")
+    db.session.commit()
+    return Response(audit.as_csv(events), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="dpup-audit-log.csv"'})

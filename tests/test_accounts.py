@@ -1,0 +1,249 @@
+"""Accounts and security: first run, invitations, passwords, sessions that end, rate limits,
+the review workflow and the audit trail."""
+
+import csv
+import io
+import re
+
+from dpup.security.passwords import password_problems
+from dpup.storage.db import db
+from dpup.storage.models import AuditEvent, User
+from tests.conftest import PASSWORD, login
+from tests.helpers import csrf_token, submit, text_of
+
+
+def events(app, action=None):
+    with app.app_context():
+        query = db.session.query(AuditEvent).order_by(AuditEvent.id)
+        return [(e.actor, e.action, e.target, e.before, e.after) for e in query
+                if action is None or e.action == action]
+
+
+def test_fresh_install_shows_first_run_and_creates_organisation_and_administrator(app, anon):
+    assert anon.get("/login").location.endswith("/setup")
+    response = submit(anon, "/setup", {"organisation": "Kāinga Trust", "name": "Mere Smith",
+                                       "email": "Mere@Kainga.example", "password": "password",
+                                       "confirm": "password"})
+    assert response.status_code == 400 and "one of the most common" in text_of(response)
+    response = submit(anon, "/setup", {"organisation": "Kāinga Trust", "name": "Mere Smith",
+                                       "email": "Mere@Kainga.example", "password": PASSWORD, "confirm": PASSWORD})
+    assert response.status_code == 302
+    assert "Mere Smith · Administrator, Kāinga Trust" in text_of(anon.get("/admin/users"))
+    assert anon.get("/setup").status_code == 404  # only once
+    with app.app_context():
+        user = db.session.query(User).one()
+        assert user.email == "mere@kainga.example" and PASSWORD not in user.password_hash
+        assert user.password_hash.startswith("$argon2id$")
+
+
+def test_password_rules():
+    assert password_problems("short") and "at least 8" in password_problems("short")[0]
+    assert password_problems("qwertyuiop")  # common
+    assert password_problems("aroha.smith.2027", "aroha@example.org", "Aroha Smith")  # contains own name
+    assert password_problems("x" * 129)
+    assert password_problems("tūī sing at dawn") == []  # any characters, no composition rules
+    assert password_problems("a" * 64 + "b") == []  # long passwords are fine
+
+
+def test_invitation_lets_a_person_choose_their_own_password_once(app, login_as, people):
+    admin = login_as("administrator")
+    response = submit(admin, "/admin/users", {"name": "Hemi Board", "email": "hemi@own.example", "role": "board"})
+    link = re.search(r'<code class="invite-link">(http[^<]+)</code>', response.get_data(as_text=True)).group(1)
+    path = link.split("localhost", 1)[1]
+    newcomer = app.test_client()
+    submit(newcomer, path, {"password": PASSWORD, "confirm": PASSWORD})
+    assert "Hemi Board · Board viewer" in text_of(newcomer.get("/"))
+    assert app.test_client().get(path).status_code == 404  # used up
+    assert ("administrator@own.example", "user_invited") in [e[:2] for e in events(app)]
+
+
+def test_wrong_password_is_refused_with_the_same_message_for_unknown_emails(app, anon, people):
+    for email in (people["own"]["frontline"], "nobody@nowhere.example"):
+        page = anon.get("/login").get_data(as_text=True)
+        response = anon.post("/login", data={"csrf_token": csrf_token(page), "email": email, "password": "wrong one!"})
+        assert response.status_code == 400
+        assert "The email address or password is not right." in text_of(response)
+    assert [e[0] for e in events(app, "login_failed")] == [people["own"]["frontline"], "nobody@nowhere.example"]
+
+
+def test_logout_really_ends_the_session_even_for_a_copied_cookie(app, login_as):
+    client = login_as("privacy_officer")
+    copied = client.get_cookie("session").value
+    assert client.get("/assessments/").status_code == 200
+    token = csrf_token(client.get("/").get_data(as_text=True))
+    client.post("/logout", data={"csrf_token": token})
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    response = thief.get("/assessments/")
+    assert response.status_code == 302 and "/login" in response.location
+
+
+def test_password_change_ends_other_sessions(app, login_as, people):
+    laptop, phone = login_as("privacy_officer"), login_as("privacy_officer")
+    new = "a different long passphrase"
+    response = submit(laptop, "/account/password", {"current_password": PASSWORD, "password": new, "confirm": new})
+    assert response.status_code == 302
+    assert laptop.get("/assessments/").status_code == 200  # the one that changed it stays in
+    assert phone.get("/assessments/").status_code == 302  # every other session is out
+    login(app.test_client(), people["own"]["privacy_officer"], new)
+
+
+def test_login_gives_a_new_session(app, anon, people):
+    anon.get("/login")
+    before = anon.get_cookie("session").value
+    login(anon, people["own"]["board"])
+    assert anon.get_cookie("session").value != before
+
+
+def test_idle_session_times_out(app, login_as):
+    client = login_as("privacy_officer")
+    with client.session_transaction() as session:
+        session["seen_at"] -= 31 * 60
+    response = client.get("/assessments/")
+    assert response.status_code == 302 and "/login" in response.location
+
+
+def test_absolute_session_limit(app, login_as):
+    client = login_as("privacy_officer")
+    with client.session_transaction() as session:
+        session["login_at"] -= 13 * 3600
+    assert client.get("/assessments/").status_code == 302
+
+
+def test_account_is_locked_after_repeated_failures_and_answered_429(app, anon, people):
+    email = people["own"]["board"]
+    for _ in range(5):
+        page = anon.get("/login").get_data(as_text=True)
+        anon.post("/login", data={"csrf_token": csrf_token(page), "email": email, "password": "not it at all"})
+    page = anon.get("/login").get_data(as_text=True)
+    locked = anon.post("/login", data={"csrf_token": csrf_token(page), "email": email, "password": PASSWORD})
+    assert locked.status_code == 429 and "Too many attempts" in text_of(locked)
+    assert events(app, "login_refused_rate_limit")
+
+
+def test_too_many_failures_from_one_address_are_answered_429(app, anon, people):
+    for i in range(20):
+        page = anon.get("/login").get_data(as_text=True)
+        anon.post("/login", data={"csrf_token": csrf_token(page), "email": f"guess{i}@x.example", "password": "nope nope"})
+    page = anon.get("/login").get_data(as_text=True)
+    response = anon.post("/login", data={"csrf_token": csrf_token(page), "email": people["own"]["frontline"],
+                                         "password": PASSWORD})
+    assert response.status_code == 429
+
+
+def test_login_without_csrf_token_is_rejected(anon, people):
+    response = anon.post("/login", data={"email": people["own"]["frontline"], "password": PASSWORD})
+    assert response.status_code == 400
+    wrong = anon.post("/login", data={"csrf_token": "forged", "email": people["own"]["frontline"],
+                                      "password": PASSWORD})
+    assert wrong.status_code == 400
+
+
+def test_login_does_not_redirect_off_site(anon, people):
+    page = anon.get("/login").get_data(as_text=True)
+    response = anon.post("/login?next=//evil.example/x", data={"csrf_token": csrf_token(page),
+                                                                 "email": people["own"]["frontline"],
+                                                                 "password": PASSWORD})
+    assert response.location == "/"
+
+
+def test_review_workflow_and_audit_trail(app, login_as, people):
+    from tests.test_flow import answer, start
+
+    officer, reviewer, board = login_as("privacy_officer"), login_as("privacy_officer"), login_as("board")
+    public_id = start(officer)
+    answer(officer, public_id, "purpose", answer="yes")
+    answer(officer, public_id, "personal", answer="aggregate")
+    answer(officer, public_id, "matching", answer="no")
+    page = officer.get(f"/assessments/{public_id}").get_data(as_text=True)
+    officer.post(f"/assessments/{public_id}/submit", data={"csrf_token": csrf_token(page)})
+    assert "Finish every part" in text_of(officer.get(f"/assessments/{public_id}"))
+    answer(officer, public_id, "views", answer=["service-users"])
+    page = officer.get(f"/assessments/{public_id}").get_data(as_text=True)
+    officer.post(f"/assessments/{public_id}/submit", data={"csrf_token": csrf_token(page)})
+    assert "Status: Submitted for review" in text_of(officer.get(f"/assessments/{public_id}"))
+    # Read-only while submitted.
+    assert officer.get(f"/assessments/{public_id}/trees/journey/questions/purpose").status_code == 302
+
+    page = reviewer.get(f"/assessments/{public_id}").get_data(as_text=True)
+    response = reviewer.post(f"/assessments/{public_id}/review",
+                             data={"csrf_token": csrf_token(page), "decision": "changes", "comment": ""})
+    assert response.status_code == 400 and "Say what needs to change." in text_of(response)
+    reviewer.post(f"/assessments/{public_id}/review",
+                  data={"csrf_token": csrf_token(page), "decision": "changes", "comment": "Add the funder's views."})
+    assert "Add the funder's views." in text_of(officer.get(f"/assessments/{public_id}"))
+    assert board.get(f"/assessments/{public_id}/report").status_code == 404
+
+    answer(officer, public_id, "views", answer=["service-users", "whanau"], note="Funder asked too.")
+    page = officer.get(f"/assessments/{public_id}").get_data(as_text=True)
+    officer.post(f"/assessments/{public_id}/submit", data={"csrf_token": csrf_token(page)})
+    page = reviewer.get(f"/assessments/{public_id}").get_data(as_text=True)
+    reviewer.post(f"/assessments/{public_id}/review",
+                  data={"csrf_token": csrf_token(page), "decision": "approve", "comment": "Well done."})
+    shown = text_of(officer.get(f"/assessments/{public_id}"))
+    assert "Status: Approved" in shown and "signed off by Privacy Officer own (Privacy officer)" in shown
+    assert board.get(f"/assessments/{public_id}/report").status_code == 200
+    assert "Client outcomes dashboard" in text_of(board.get("/assessments/"))
+
+    # A new version is a copy; the approved one stays readable and unchanged.
+    page = officer.get(f"/assessments/{public_id}").get_data(as_text=True)
+    copy = officer.post(f"/assessments/{public_id}/new-version", data={"csrf_token": csrf_token(page)})
+    copy_id = copy.location.rsplit("/", 1)[1]
+    assert copy_id != public_id
+    answer(officer, copy_id, "purpose", answer="no")
+    assert "Status: Approved" in text_of(officer.get(f"/assessments/{public_id}"))
+    assert "Yes" in text_of(board.get(f"/assessments/{public_id}/report"))
+
+    history = text_of(officer.get(f"/assessments/{public_id}"))
+    assert "answer changed: views → service-users, whanau (was service-users)" in history
+    actions = [e[1] for e in events(app) if e[2] == f"assessment:{public_id}"]
+    for action in ("assessment_created", "answer_changed", "status_changed"):
+        assert action in actions
+    changed = [e for e in events(app, "answer_changed") if e[4]["node"] == "views" and e[3]]
+    assert changed[0][3]["value"] == ["service-users"] and changed[0][4]["value"] == ["service-users", "whanau"]
+
+
+def test_report_exports_and_logins_are_audited(app, login_as):
+    from tests.test_flow import start
+
+    officer = login_as("privacy_officer")
+    public_id = start(officer)
+    officer.get(f"/assessments/{public_id}/report.md")
+    assert [e[4] for e in events(app, "report_exported")] == [{"format": "md"}]
+    assert events(app, "login")
+
+
+def test_audit_csv_for_administrators_keeps_each_event_on_one_line(app, login_as, people):
+    from tests.test_flow import answer, start
+
+    admin, officer = login_as("administrator"), login_as("privacy_officer")
+    evil = "fine\r\n2026-01-01T00:00:00,admin@own.example,login,,,\n=HYPERLINK(\"http://x\")"
+    public_id = start(officer)
+    answer(officer, public_id, "purpose", answer="yes", note=evil)
+    body = admin.get("/admin/audit.csv").get_data(as_text=True)
+    assert body.count("\r\n") == len(events(app)) - 1 + 1  # header + one line per event (the export is logged after)
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[0] == ["when (UTC)", "who", "action", "target", "before", "after"]
+    changed = [r for r in rows if r[2] == "answer_changed"]
+    assert len(changed) == 1 and "\\r\\n" in changed[0][5]  # the note's line break, escaped inside the JSON
+    assert all(len(r) == 6 for r in rows)
+    other = [r for r in rows if "other.example" in r[1]]
+    assert other == []  # only this organisation's events
+
+
+def test_security_headers(anon):
+    response = anon.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_errors_show_no_traceback(app, anon):
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("SELECT secret FROM users")
+
+    response = anon.get("/boom")
+    assert response.status_code == 500
+    assert "SELECT" not in response.get_data(as_text=True) and "Traceback" not in response.get_data(as_text=True)
