@@ -29,10 +29,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dpup import config  # noqa: E402
-from dpup.engine import parse_answer, walk  # noqa: E402
-from dpup.engine.model import AnswerKind  # noqa: E402
-from dpup.engine.walk import AnswerError  # noqa: E402
+from dpup import config
+from dpup.engine import parse_answer, walk
+from dpup.engine.model import AnswerKind
+from dpup.engine.walk import AnswerError
 
 NAVIGATOR = "where-to-start"
 NOTE = ("Kaitiakitanga: we look after this information as a steward that whānau, hapū and iwi can trust. "
@@ -121,6 +121,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--out", type=Path, help="also write report.pdf, report.md and report.html here")
+    parser.add_argument("--no-weasyprint", action="store_true", help="skip the WeasyPrint comparison (slow)")
     args = parser.parse_args()
 
     from flask import render_template
@@ -145,12 +146,17 @@ def main() -> None:
                   f"{report.findings_total} findings, {len(report.action_plan)} actions, "
                   f"{report.unused_total} unused answers")
 
+            # Each is run once before timing: templates compiled, fonts loaded, as in a running server.
+            def page():
+                with app.test_request_context(f"/assessments/{assessment.public_id}/report"):
+                    return render_template("assessments/report.html", report=report, standalone=True)
+
+            for warm_up in (lambda: build_report(library, assessment), lambda: render_markdown(report), page,
+                            lambda: render_pdf(report)):
+                warm_up()
             model_ms, _ = median_ms(lambda: build_report(library, assessment), args.runs)
             md_ms, md = median_ms(lambda: render_markdown(report), args.runs)
-            with app.test_request_context(f"/assessments/{assessment.public_id}/report"):
-                html_ms, html = median_ms(lambda: render_template("assessments/report.html", report=report),
-                                          args.runs)
-            render_pdf(report)  # warm up: fonts loaded and registered once per process
+            html_ms, html = median_ms(page, args.runs)
             pdf_ms, pdf = median_ms(lambda: render_pdf(report), args.runs, "pdf")
             pages = len(PdfReader(io.BytesIO(pdf)).pages)
 
@@ -163,17 +169,19 @@ def main() -> None:
             print(f"  (load average now: {', '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs)")
 
             try:
+                if args.no_weasyprint:
+                    raise ImportError
                 import weasyprint
 
                 logging.getLogger("weasyprint").setLevel(logging.ERROR)  # it warns about CSS it does not support
             except ImportError:
-                print("WeasyPrint is not installed: no comparison (pip install weasyprint to compare).")
+                print("No WeasyPrint comparison (not installed, or --no-weasyprint): pip install weasyprint to compare.")
             else:
                 # The page's own stylesheets (dpup.css, and print.css for print media), read from disk.
                 static = Path(app.static_folder).as_uri()
-                page = html.replace('href="/static/', f'href="{static}/')
+                printable = html.replace('href="/static/', f'href="{static}/')
                 wp_runs = max(1, min(args.runs, 3))
-                wp_ms, wp_pdf = median_ms(lambda: weasyprint.HTML(string=page).write_pdf(), wp_runs, "weasyprint")
+                wp_ms, wp_pdf = median_ms(lambda: weasyprint.HTML(string=printable).write_pdf(), wp_runs, "weasyprint")
                 wp_pages = len(PdfReader(io.BytesIO(wp_pdf)).pages)
                 ratio = wp_ms / pdf_ms
                 print(f"  WeasyPrint    {wp_ms:8.1f} ms  ({len(wp_pdf):,} bytes, {wp_pages} pages; CPU time "

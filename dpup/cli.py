@@ -112,12 +112,11 @@ def tree_show(tree_id: str) -> None:
 def report(assessment_id: str, fmt: str, output: Path) -> None:
     """Write the report of ASSESSMENT_ID (its public id, as in the web address) to a file."""
     from flask import current_app, render_template
+    from sqlalchemy import select
 
     from dpup.reports.markdown import render_markdown
     from dpup.reports.model import build_report
     from dpup.reports.pdf import render_pdf
-    from sqlalchemy import select
-
     from dpup.storage.db import db
     from dpup.storage.models import Assessment
 

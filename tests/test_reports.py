@@ -195,7 +195,7 @@ def test_pdf_download_has_findings_ratings_actions_notes_and_macrons(officer, fi
     assert response.headers["Content-Type"] == "application/pdf"
     assert response.headers["Content-Disposition"] == 'attachment; filename=dpup-report-whanau-outcomes-dashboard.pdf'
     assert response.headers["Cache-Control"] == "no-store"
-    reader, pages = pdf_text(response.data)
+    _, pages = pdf_text(response.data)
     flat = fold(without_furniture(pages))
     for expected in (
         "Executive summary", "Overall, the initiative can go ahead once the required actions are done.",
@@ -219,7 +219,7 @@ def test_pdf_download_has_findings_ratings_actions_notes_and_macrons(officer, fi
 
 
 def test_pdf_pages_are_numbered_page_n_of_m(app, finished):
-    reader, pages = pdf_text(pdf_module.render_pdf(report_of(app, finished)))
+    _, pages = pdf_text(pdf_module.render_pdf(report_of(app, finished)))
     total = len(pages)
     assert total >= 3
     for number, text in enumerate(pages, start=1):
@@ -259,7 +259,7 @@ def test_pdf_metadata_language_outline_and_embedded_fonts(app, finished):
 def test_text_flowable_breaks_long_words_and_splits_across_pages():
     pdf_module.register_fonts()
     text = pdf_module.Text(LONG_WORD + " end\n\nsecond paragraph", pdf_module.T["body"], label="Note:")
-    width, height = text.wrap(200, 1000)
+    width, _ = text.wrap(200, 1000)
     lines = text._lines
     assert width == 200 and len(lines) >= 5 and lines[0][0] == "Note:" and lines[-1] == ("", "second paragraph")
     assert lines[-2] == ("", "") and "".join(t for _, t in lines[:-2]).replace(" end", "") == LONG_WORD
@@ -304,12 +304,12 @@ def html_page_sets(html: str):
     sections = _sections(html)
     findings = {(_clean(p), _clean(t)) for p, t in re.findall(
         r'<tr class="finding[^"]*"><td>(.*?)</td><td>(.*?)</td>', sections["Findings by severity and principle"],
-        re.S)}
+        re.DOTALL)}
     answers = set()
     for question, value, rest in re.findall(
             r'<div class="answer-row"><dt>(.*?)</dt>\s*<dd><span class="answer-value">(.*?)</span>(.*?)</dd></div>',
-            sections["Appendix: every answer"], re.S):
-        note = re.search(r'<p class="note"><span class="label">Note:</span>(.*?)</p>', rest, re.S)
+            sections["Appendix: every answer"], re.DOTALL):
+        note = re.search(r'<p class="note"><span class="label">Note:</span>(.*?)</p>', rest, re.DOTALL)
         answers.add((_clean(question), _clean(value), _clean(note.group(1)) if note else ""))
     return findings, answers
 
@@ -318,7 +318,7 @@ def markdown_sets(html: str):
     sections = _sections(html)
     findings, principle = set(), None
     for heading, item in re.findall(r"<h4>(.*?)</h4>|<li>(.*?)\s*<em>Raised by:</em>",
-                                    sections["Findings by severity and principle"], re.S):
+                                    sections["Findings by severity and principle"], re.DOTALL):
         if heading:
             principle = _clean(heading)
         else:
@@ -326,8 +326,8 @@ def markdown_sets(html: str):
     answers = set()
     for question, value, rest in re.findall(
             r"<li>\s*<p><strong>(.*?)</strong></p>\s*<p><strong>Answer:</strong>(.*?)</p>(.*?)</li>",
-            sections["Appendix: every answer"], re.S):
-        note = re.search(r"<p><strong>Note:</strong>(.*?)</p>", rest, re.S)
+            sections["Appendix: every answer"], re.DOTALL):
+        note = re.search(r"<p><strong>Note:</strong>(.*?)</p>", rest, re.DOTALL)
         answers.add((_clean(question), _clean(value), _clean(note.group(1)) if note else ""))
     return findings, answers
 
@@ -390,7 +390,7 @@ def test_odd_text_never_breaks_the_pdf(app, officer):
     answer(client, pid, "personal", answer="identifying", note=odd[-3])
     answer(client, pid, "why-identifying", answer=odd[-2], note="\n".join(odd[:14]))
     report = report_of(app, pid)
-    reader, pages = pdf_text(pdf_module.render_pdf(report))
+    _, pages = pdf_text(pdf_module.render_pdf(report))
     text = squash(without_furniture(pages))
     assert squash(odd[-3]) in text and "controlcharacters" in text and "windowslines" in text
     assert f"Page {len(pages)} of {len(pages)}" in pages[-1]

@@ -18,11 +18,11 @@ _ANYWHERE = re.compile(r"([\\`*_\[\]>])")
 # "<" can start raw HTML or an autolink, and "&name;" an entity: both become character references.
 _ENTITY_LIKE = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 # Constructs that only count at the start or end of a line.
-_CLOSING_HASHES = re.compile(r"(#+)$", re.M)
-_LIST_OR_HEADING = re.compile(r"^([#+\-])", re.M)
-_ORDERED = re.compile(r"^(\d+)([.)])", re.M)
-_SETEXT_OR_FENCE = re.compile(r"^([=~])", re.M)
-_EDGE_SPACE = re.compile(r"^[ \t]+|[ \t]+$", re.M)  # leading spaces would make a code block
+_CLOSING_HASHES = re.compile(r"(#+)$", re.MULTILINE)
+_LIST_OR_HEADING = re.compile(r"^([#+\-])", re.MULTILINE)
+_ORDERED = re.compile(r"^(\d+)([.)])", re.MULTILINE)
+_SETEXT_OR_FENCE = re.compile(r"^([=~])", re.MULTILINE)
+_EDGE_SPACE = re.compile(r"^[ \t]+|[ \t]+$", re.MULTILINE)  # leading spaces would make a code block
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # A line to sign on: a run of underscores with nothing inside is literal text in CommonMark.
 BLANK_LINE = "_" * 40
@@ -118,8 +118,8 @@ def render_markdown(report: Report) -> str:
     add(["## Recommended actions", ""])
     for a in report.action_plan:
         add([f"{a.number}. {inline(a.action)}",
-             f"    *Severity:* {inline(a.severity)}; *principle:* {inline(a.principles) or 'none named'};"
-             f" *owner:* {inline(a.owner) or 'not recorded'}; *due:* {inline(a.due) or 'not recorded'}",
+             (f"    *Severity:* {inline(a.severity)}; *principle:* {inline(a.principles) or 'none named'};"
+              f" *owner:* {inline(a.owner) or 'not recorded'}; *due:* {inline(a.due) or 'not recorded'}"),
              f"    *From:* {inline(a.source)}"])
     if not report.action_plan:
         add(["No actions."])
@@ -150,6 +150,6 @@ def _answer(n: int, row) -> list[str]:
     lines += _labelled("Reason", row.reason, "    ")
     lines += _labelled("Note", row.note, "    ")
     if row.action_owner or row.action_due:
-        lines += [f"    **Action owner:** {inline(row.action_owner) or 'not recorded'};"
-                  f" **due:** {inline(row.action_due) or 'not recorded'}", ""]
+        lines += [(f"    **Action owner:** {inline(row.action_owner) or 'not recorded'};"
+                   f" **due:** {inline(row.action_due) or 'not recorded'}"), ""]
     return lines

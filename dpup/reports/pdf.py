@@ -7,18 +7,22 @@ document carries its title, author, subject and language (en-NZ), and an outline
 
 Text is set in DejaVu Sans, shipped in ``fonts/`` with its licence and embedded (subset), so Māori
 words with macrons render everywhere; the 14 base PDF fonts are never used. Like the other
-renderers this one decides nothing: it lays out the report model. Text from people goes through
-``esc()``, so reportlab's paragraph mark-up (``<para>``, ``<font>``, entities) is shown literally;
-long words are broken by reportlab's ``splitLongWords``.
+renderers this one decides nothing: it lays out the report model.
+
+Text typed by people is never parsed as mark-up: it is set with ``Text``, a plain-text flowable
+(so ``<para>``, ``<font>`` or ``&amp;`` in a note print as typed), which also breaks words too
+long for a line and splits long notes across pages. It exists for speed as well: reportlab's
+Paragraph took seconds on an assessment with 5,000-character notes on every answer. The few
+headings that are Paragraphs go through ``esc()`` (XML escaping).
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from itertools import accumulate, groupby
 from dataclasses import dataclass, replace
 from io import BytesIO
+from itertools import accumulate, groupby
 from pathlib import Path
 from weakref import WeakKeyDictionary
 from xml.sax.saxutils import escape
@@ -27,11 +31,11 @@ from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -126,7 +130,8 @@ class WordCachedTTFont(TTFont):
 
 def register_fonts() -> None:
     """Register DejaVu Sans (regular and bold) once, and make <b> use the bold face."""
-    if FONT in pdfmetrics.getRegisteredFontNames():
+    registered = pdfmetrics.getRegisteredFontNames()
+    if all(name in registered and isinstance(pdfmetrics.getFont(name), WordCachedTTFont) for name in FONT_FILES):
         return
     for name, path in FONT_FILES.items():
         pdfmetrics.registerFont(WordCachedTTFont(name, str(path)))
@@ -153,8 +158,8 @@ def plain(text: str) -> str:
 
 
 def _style(name: str, **kw) -> ParagraphStyle:
-    base = dict(fontName=FONT, fontSize=9.5, leading=13.5, textColor=INK, alignment=TA_LEFT,
-                splitLongWords=1, allowWidows=0, allowOrphans=0)
+    base = {"fontName": FONT, "fontSize": 9.5, "leading": 13.5, "textColor": INK, "alignment": TA_LEFT,
+            "splitLongWords": 1, "allowWidows": 0, "allowOrphans": 0}
     base.update(kw)
     return ParagraphStyle(name, **base)
 
@@ -269,7 +274,7 @@ class Text(Flowable):
                 label, used, avail = "", 0.0, rest
         return lines
 
-    def wrap(self, availWidth, availHeight):  # noqa: N803 (reportlab's names)
+    def wrap(self, availWidth, availHeight):
         if self._laid_width != availWidth:
             if self._laid_width == -1.0:  # a piece of a split text, asked for another width
                 self.text = "\n".join(t for _, t in self._lines)
@@ -278,7 +283,7 @@ class Text(Flowable):
         self.width, self.height = availWidth, len(self._lines) * self.style.leading
         return self.width, self.height
 
-    def split(self, availWidth, availHeight):  # noqa: N803
+    def split(self, availWidth, availHeight):
         self.wrap(availWidth, availHeight)
         lines = self._lines
         fit = int((availHeight + 0.001) // self.style.leading)
@@ -452,11 +457,11 @@ class NumberedCanvas(Canvas):
         self._pages: list[dict] = []
         self._footer_left = footer_left
 
-    def showPage(self):  # noqa: N802 (reportlab's name)
+    def showPage(self):
         self._pages.append(dict(self.__dict__))
         self._startPage()
 
-    def bookmarkPage(self, key, **kwargs):  # noqa: N802
+    def bookmarkPage(self, key, **kwargs):
         # Pages reach the document only in save(), so name the page this bookmark is really on.
         real = self._doc.pageCounter
         self._doc.pageCounter = len(self._pages) + 1
@@ -519,7 +524,7 @@ class ReportDoc(BaseDocTemplate):
         _draw_string(canvas, PAGE_W - MARGIN_X, y, self._header_right, FONT, 7.5, MUTED, right=True)
         _rule(canvas, y - 2.5 * mm)
 
-    def afterFlowable(self, flowable) -> None:  # noqa: N802 (reportlab's name)
+    def afterFlowable(self, flowable) -> None:
         if isinstance(flowable, Heading) and flowable.outline_level is not None:
             self._bookmarks += 1
             key = f"h{self._bookmarks}"
@@ -609,14 +614,13 @@ def _summary(report: Report) -> list[Flowable]:
                    [WIDTH * 0.22, WIDTH * 0.44, WIDTH * 0.22, WIDTH * 0.12],
                    [RATING_COLOURS[r.rating] for r in report.guideline_ratings])]
     out.append(Heading("Outcomes", "h2", level=1))
-    for s in report.sections:
-        block: list[Flowable] = [_t(s.title, "h3")]
+    verdict = replace(T["body"], font=FONT_BOLD, space_after=2, keep_with_next=True)
+    for s in report.sections:  # (chained with keep_with_next: platypus does not keep a heading with a KeepTogether)
+        out.append(_t(s.title, "h3"))
         if s.outcome:
-            block += [Text(f"{s.outcome.verdict}: {s.outcome.title}", replace(T["body"], font=FONT_BOLD)),
-                      _t(s.outcome.body_text)]
+            out += [Text(f"{s.outcome.verdict}: {s.outcome.title}", verdict), _t(s.outcome.body_text)]
         else:
-            block.append(_t("Not finished."))
-        out.append(KeepTogether(block))
+            out.append(_t("Not finished."))
     return out
 
 

@@ -30,7 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from dpup.storage.db import db
     from dpup.storage.setup import MIGRATIONS_DIR
-    from dpup.web import auth, errors, observability, security, templating, views
+    from dpup.web import auth, errors, inputs, observability, security, templating, views
     from dpup.web.extensions import csrf, migrate
 
     db.init_app(app)
@@ -41,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_app(app)
     errors.init_app(app)
     views.register(app)
+    inputs.init_app(app)
     observability.init_app(app)
     return app
 

@@ -53,7 +53,7 @@ def _navigator_outcome(page, assessment):
 
 def _question(page, assessment):
     page.goto(f"/assessments/{assessment()}/trees/{ASSESSED_TREE}/summary")
-    page.get_by_role("link", name="Change").first.click()
+    page.locator("main").get_by_role("link", name="Change").first.click()
     assert "/questions/" in page.url
 
 
@@ -66,6 +66,8 @@ def _goto(path, status=200):
 
 PAGES = {
     "home": _goto("/"),
+    "login": _goto("/login"),
+    "change password": _goto("/account/password"),
     "content page": _goto("/pages/principles/he-tangata"),
     "glossary": _goto("/pages/glossary"),
     "navigator": _goto("/start"),

@@ -14,8 +14,7 @@ def test_start_form_errors_are_focused_linked_and_described(page):
     expect(summary).to_be_focused()  # autofocus: no JavaScript needed
     expect(summary).to_have_attribute("role", "alert")
     assert page.title().startswith("Error:")  # the page title says so first, too
-    for field_id, message in (("organisation", "Enter your organisation's name."),
-                              ("initiative", "Enter the name of the initiative you are assessing.")):
+    for field_id, message in (("initiative", "Enter the name of the initiative you are assessing."),):
         expect(summary.locator(f'a[href="#{field_id}"]')).to_have_text(message)
         field = page.locator(f"#{field_id}")
         expect(field).to_have_attribute("aria-invalid", "true")

@@ -41,11 +41,8 @@ def test_full_assessment_by_keyboard_only(page):
     assert page.url.endswith(f"/assessments/new?tree={ASSESSED_TREE}")
     assert page.locator(f'input[name=trees][value="{ASSESSED_TREE}"]').is_checked()
 
-    tab_to(page, "#organisation")
-    assert_focus_on(page.get_by_label("Organisation", exact=True))
-    assert_focus_visible(page)
-    page.keyboard.type("Te Whare Tiaki Trust")
     tab_to(page, "#initiative")
+    assert_focus_visible(page)
     assert_focus_on(page.get_by_label("Initiative or project being assessed"))
     page.keyboard.type("Keyboard-only initiative")
     tab_to(page, "#description")

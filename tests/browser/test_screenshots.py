@@ -10,7 +10,7 @@ def test_screenshots_of_the_main_pages(page, phone, finished_assessment):
         screenshot(tab, f"home-{device}")
         tab.goto(summary)
         screenshot(tab, f"summary-{device}")
-        tab.get_by_role("link", name="Change").first.click()
+        tab.locator("main").get_by_role("link", name="Change").first.click()
         assert "/questions/" in tab.url
         screenshot(tab, f"question-{device}")
         tab.goto(f"/assessments/{finished_assessment}/report")
