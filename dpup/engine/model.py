@@ -298,9 +298,15 @@ class Vocabulary(Strict):
     ipps: tuple[Term, ...] = ()
     five_safes: tuple[Term, ...] = ()
     tikanga: tuple[Term, ...] = ()
+    maori_terms: tuple[str, ...] = Field(default=(), description="Māori words and phrases to mark lang=mi.")
 
     def ids(self, kind: str) -> set[str]:
         return {t.id for t in getattr(self, kind)}
 
     def term(self, kind: str, term_id: str) -> Term | None:
         return next((t for t in getattr(self, kind) if t.id == term_id), None)
+
+    def maori_words(self) -> tuple[str, ...]:
+        """Every Māori word or phrase to mark for screen readers: principle and tikanga names too."""
+        names = [t.name for t in self.principles + self.tikanga]
+        return tuple(dict.fromkeys([*self.maori_terms, *names]))

@@ -2,16 +2,23 @@
 
 from datetime import datetime
 
-from flask import Flask
-from markupsafe import Markup
+from flask import Flask, current_app
+from markupsafe import Markup, escape
 
-from dpup.markup import render_markdown
+from dpup.markup import mark_language, render_markdown
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters["markdown"] = lambda text: Markup(render_markdown(text))  # nosec B704: nh3-sanitised
+    app.jinja_env.filters["markdown"] = lambda text: _marked(render_markdown(text))
+    app.jinja_env.filters["mi"] = lambda text: _marked(str(escape(text or "")))
     app.jinja_env.filters["datetime"] = _datetime
     app.jinja_env.globals["zip"] = zip
+
+
+def _marked(safe_html: str) -> Markup:
+    """Safe HTML (escaped or nh3-sanitised) with Māori words marked lang="mi" for screen readers."""
+    words = current_app.extensions["dpup.library"].vocabulary.maori_words()
+    return Markup(mark_language(safe_html, words))  # nosec B704: input is escaped or nh3-sanitised
 
 
 def _datetime(value: datetime | None) -> str:
