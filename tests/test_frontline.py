@@ -35,7 +35,7 @@ def test_navigator_leads_a_frontline_worker_to_the_access_checklist_in_two_answe
 
 def test_navigator_without_an_answer_says_so(frontline):
     page = text_of(frontline.get("/start?role=frontline&asked=task-frontline"))
-    assert "Choose an answer." in page and "What are you about to do?" in page
+    assert "There is a problem" in page and "Choose an answer." in page and "What are you about to do?" in page
 
 
 def tick_all(frontline, ticks: dict[str, str], reasons: dict[str, str] | None = None):
