@@ -94,3 +94,20 @@ def test_tree_show_prints_the_outline():
 
 def test_module_entry_point_exists():
     assert Path(sys.modules["dpup.cli"].__file__).name == "cli.py"
+
+
+def test_create_admin_makes_the_first_organisation_and_refuses_weak_passwords(app, runner):
+    weak = runner.invoke(main, args=["create-admin", "--organisation", "Kāinga Trust", "--name", "Mere",
+                               "--email", "mere@kainga.example", "--password", "password"])
+    assert weak.exit_code != 0 and "most common" in weak.output
+    ok = runner.invoke(main, args=["create-admin", "--organisation", "Kāinga Trust", "--name", "Mere",
+                             "--email", "Mere@Kainga.example", "--password", "a long and unusual phrase"])
+    assert ok.exit_code == 0, ok.output
+    assert "Created Kāinga Trust and its administrator mere@kainga.example" in ok.output
+    from tests.conftest import login
+
+    client = login(app.test_client(), "mere@kainga.example", "a long and unusual phrase")
+    assert client.get("/admin/users").status_code == 200
+    again = runner.invoke(main, args=["create-admin", "--organisation", "X", "--name", "Y",
+                                "--email", "mere@kainga.example", "--password", "another long phrase"])
+    assert again.exit_code != 0 and "already has an account" in again.output
