@@ -13,6 +13,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -58,7 +59,7 @@ def question_form(node: QuestionNode, **kwargs) -> QuestionForm:
         pass
 
     label = node.prompt
-    choices = [(o.value, o.display) for o in node.options]
+    choices = [SelectChoice(o.value, o.display) for o in node.options]
     if node.kind == AnswerKind.TEXT:
         Form.answer = TextAreaField(label, validators=[Length(max=MAX_TEXT)])
     elif node.kind == AnswerKind.SEVERAL_OF:
@@ -139,7 +140,7 @@ class FirstRunForm(_PasswordSetting):
         return (self.organisation.data or "", self.name.data or "", self.email.data or "")
 
 
-ROLE_CHOICES = [(r.value, r.label) for r in Role]
+ROLE_CHOICES = [SelectChoice(r.value, r.label) for r in Role]
 
 
 class InviteForm(FlaskForm):
@@ -162,8 +163,8 @@ class SettingsForm(FlaskForm):
 
 
 class ReviewForm(FlaskForm):
-    decision = RadioField("Your decision", choices=[("approve", "Approve and sign off"),
-                                                    ("changes", "Ask for changes")],
+    decision = RadioField("Your decision", choices=[SelectChoice("approve", "Approve and sign off"),
+                                                    SelectChoice("changes", "Ask for changes")],
                           validators=[DataRequired("Choose approve or ask for changes.")])
     comment = TextAreaField("Comments for the privacy officer", validators=[Optional(), Length(max=MAX_TEXT)],
                             description="Needed if you ask for changes.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from dpup.engine import AnswerError, QuestionNode, parse_answer
 from dpup.reports.model import build_report
@@ -42,7 +43,7 @@ def index():
 @requires("assessments.edit")
 def new():
     form = StartForm()
-    form.trees.choices = [(t.id, t.title) for t in _assessable_trees()]
+    form.trees.choices = [SelectChoice(t.id, t.title) for t in _assessable_trees()]
     if request.method == "GET" and request.args.get("tree"):
         form.trees.data = request.args.getlist("tree")
     if form.validate_on_submit():
