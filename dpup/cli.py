@@ -172,3 +172,44 @@ def create_admin(organisation: str, name: str, email: str, password: str) -> Non
         raise click.ClickException(problems[0])
     create_administrator(organisation.strip(), name.strip(), email, password)
     click.echo(f"Created {organisation.strip()} and its administrator {email}. Log in at /login.")
+
+
+@main.command("export")
+@click.option("--organisation", "organisation_ref", help="Organisation name or id (needed when there are several).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
+def export_command(organisation_ref: str | None, output: str) -> None:
+    """Write an organisation's assessments (answers, notes, history, tree versions) to a JSON file."""
+    from sqlalchemy import or_, select
+
+    from dpup.storage.db import db
+    from dpup.storage.models import Organisation
+    from dpup.storage.transfer import export_organisation
+
+    query = select(Organisation)
+    if organisation_ref:
+        query = query.where(or_(Organisation.public_id == organisation_ref, Organisation.name == organisation_ref))
+    found = list(db.session.scalars(query))
+    if len(found) != 1:
+        names = ", ".join(f"{o.name} ({o.public_id})" for o in db.session.scalars(select(Organisation)))
+        raise click.ClickException(f"name one organisation with --organisation; there are: {names or 'none'}")
+    data = export_organisation(found[0])
+    Path(output).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    click.echo(f"Exported {len(data['assessments'])} assessment(s) of {found[0].name} to {output}.")
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def import_command(file: str) -> None:
+    """Load an export file into this dpup. All or nothing: a bad file changes nothing."""
+    from flask import current_app
+
+    from dpup.storage.setup import upgrade_database
+    from dpup.storage.transfer import TransferError, import_organisation
+
+    upgrade_database()
+    try:
+        text = Path(file).read_text(encoding="utf-8")
+        organisation, count = import_organisation(current_app.extensions["dpup.library"], text, "command line import")
+    except (TransferError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"{file} was not imported, and nothing was changed: {exc}") from exc
+    click.echo(f"Imported {count} assessment(s) into {organisation.name}.")

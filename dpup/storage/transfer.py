@@ -1,0 +1,270 @@
+"""Moving an organisation's assessments between dpup instances (SQLite to PostgreSQL and back).
+
+The file is JSON with a versioned schema (``EXPORT_FORMAT``, ``EXPORT_VERSION``), described by the
+pydantic models below and in the README. An import is checked completely before anything is written
+and runs in one transaction: a broken or hostile file is refused with a clear message and changes
+nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import func, select
+
+from dpup.engine import Library, LibraryError
+from dpup.engine.library import tree_from_text
+from dpup.storage import audit
+from dpup.storage.db import db
+from dpup.storage.models import (
+    AnswerRecord,
+    Assessment,
+    AssessmentTree,
+    AuditEvent,
+    Organisation,
+    Role,
+    Status,
+    TreeVersion,
+    User,
+)
+
+EXPORT_FORMAT = "dpup-export"
+EXPORT_VERSION = 1
+MAX_TEXT = 100_000
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_max_length=MAX_TEXT)
+
+
+class TreeVersionOut(_Strict):
+    content_hash: str = Field(pattern=r"^[0-9a-f]{16,64}$")
+    tree_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)
+    path: str = Field(max_length=300)
+    source: str = Field(max_length=2_000_000)
+
+
+class AnswerOut(_Strict):
+    tree_id: str = Field(max_length=80)
+    node_id: str = Field(max_length=80)
+    value: str | list[str]
+    note: str = ""
+    reason: str = ""
+    action_owner: str = Field(default="", max_length=200)
+    action_due: str = Field(default="", max_length=40)
+    updated_at: datetime
+
+
+class EventOut(_Strict):
+    at: datetime
+    actor: str = Field(max_length=254)
+    action: str = Field(max_length=60)
+    before: Any = None
+    after: Any = None
+
+
+class PersonOut(_Strict):
+    email: str = Field(max_length=254)
+    name: str = Field(max_length=200)
+    role: Role
+
+
+class PinnedTreeOut(_Strict):
+    tree_id: str = Field(max_length=80)
+    content_hash: str = Field(max_length=64)
+    position: int = Field(ge=0, le=1000)
+
+
+class AssessmentOut(_Strict):
+    public_id: str = Field(pattern=r"^[A-Za-z0-9_-]{8,32}$")
+    organisation_name: str = Field(max_length=200)
+    initiative: str = Field(max_length=200)
+    description: str = ""
+    created_at: datetime
+    updated_at: datetime
+    status: Status
+    review_comment: str = ""
+    signed_off_by: str = Field(default="", max_length=200)
+    signed_off_role: str = Field(default="", max_length=60)
+    signed_off_at: datetime | None = None
+    revision: int = Field(ge=1)
+    previous: str | None = None
+    created_by: PersonOut | None = None
+    trees: list[PinnedTreeOut] = Field(min_length=1)
+    answers: list[AnswerOut] = []
+    history: list[EventOut] = []
+
+
+class OrganisationOut(_Strict):
+    public_id: str = Field(pattern=r"^[A-Za-z0-9_-]{8,32}$")
+    name: str = Field(max_length=200)
+
+
+class ExportFile(_Strict):
+    format: str = Field(pattern=f"^{EXPORT_FORMAT}$")
+    version: int
+    exported_at: datetime
+    organisation: OrganisationOut
+    tree_versions: list[TreeVersionOut] = []
+    assessments: list[AssessmentOut] = []
+
+
+class TransferError(ValueError):
+    """The file cannot be imported; the message says why, in plain words."""
+
+
+def export_organisation(organisation: Organisation) -> dict:
+    assessments = list(db.session.scalars(
+        select(Assessment).where(Assessment.organisation_id == organisation.id).order_by(Assessment.id)))
+    hashes = sorted({p.content_hash for a in assessments for p in a.trees})
+    versions = [db.session.get(TreeVersion, h) for h in hashes]
+    by_id = {a.id: a.public_id for a in assessments}
+    return {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "exported_at": _iso(datetime.now(UTC).replace(tzinfo=None)),
+        "organisation": {"public_id": organisation.public_id, "name": organisation.name},
+        "tree_versions": [{"content_hash": v.content_hash, "tree_id": v.tree_id, "path": v.path,
+                           "source": v.source} for v in versions],
+        "assessments": [_export_assessment(a, by_id) for a in assessments],
+    }
+
+
+def _export_assessment(a: Assessment, by_id: dict[int, str]) -> dict:
+    history = audit.events_for(a.organisation_id, f"assessment:{a.public_id}")
+    return {
+        "public_id": a.public_id, "organisation_name": a.organisation_name, "initiative": a.initiative,
+        "description": a.description, "created_at": _iso(a.created_at), "updated_at": _iso(a.updated_at),
+        "status": a.status, "review_comment": a.review_comment, "signed_off_by": a.signed_off_by,
+        "signed_off_role": a.signed_off_role, "signed_off_at": _iso(a.signed_off_at), "revision": a.revision,
+        "previous": by_id.get(a.previous_id),
+        "created_by": {"email": a.created_by.email, "name": a.created_by.name, "role": a.created_by.role}
+        if a.created_by else None,
+        "trees": [{"tree_id": p.tree_id, "content_hash": p.content_hash, "position": p.position} for p in a.trees],
+        "answers": [{"tree_id": r.tree_id, "node_id": r.node_id, "value": r.value, "note": r.note,
+                     "reason": r.reason, "action_owner": r.action_owner, "action_due": r.action_due,
+                     "updated_at": _iso(r.updated_at)}
+                    for r in sorted(a.answers, key=lambda r: (r.tree_id, r.node_id))],
+        "history": [{"at": _iso(e.at), "actor": e.actor, "action": e.action, "before": e.before, "after": e.after}
+                    for e in reversed(history)],
+    }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def parse_export(text: str) -> ExportFile:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise TransferError(f"not a JSON file (line {exc.lineno}: {exc.msg})") from exc
+    if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
+        raise TransferError("not a dpup export file (no \"format\": \"dpup-export\")")
+    if data.get("version") != EXPORT_VERSION:
+        raise TransferError(f"export version {data.get('version')!r} is not supported; this dpup reads version "
+                           f"{EXPORT_VERSION}")
+    try:
+        return ExportFile.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise TransferError(f"{where}: {first['msg']} ({exc.error_count()} problem(s) in all)") from exc
+
+
+def import_organisation(library: Library, text: str, actor: str) -> tuple[Organisation, int]:
+    """Load an export into this instance, all or nothing. Returns the organisation and how many
+    assessments were added."""
+    export = parse_export(text)
+    _check_consistency(library, export)
+    try:
+        organisation = db.session.scalar(
+            select(Organisation).where(Organisation.public_id == export.organisation.public_id))
+        if organisation is None:
+            organisation = Organisation(public_id=export.organisation.public_id, name=export.organisation.name)
+            db.session.add(organisation)
+            db.session.flush()
+        for version in export.tree_versions:
+            if db.session.get(TreeVersion, version.content_hash) is None:
+                db.session.add(TreeVersion(**version.model_dump()))
+        db.session.flush()
+        added: dict[str, Assessment] = {}
+        for item in export.assessments:
+            added[item.public_id] = _add_assessment(organisation, item, added)
+        audit.record(actor, "organisation_imported", organisation.id, f"organisation:{organisation.public_id}",
+                     after={"assessments": len(added)})
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return organisation, len(added)
+
+
+def _check_consistency(library: Library, export: ExportFile) -> None:
+    """Everything that could make the import fail half-way, checked before anything is written."""
+    for version in export.tree_versions:
+        actual = hashlib.sha256(version.source.encode()).hexdigest()[: len(version.content_hash)]
+        if actual != version.content_hash:
+            raise TransferError(f"tree version {version.content_hash} ({version.tree_id}) does not match its text")
+        try:
+            tree = tree_from_text(library, version.path, version.source)
+        except LibraryError as exc:
+            raise TransferError(f"tree version {version.content_hash} is not a valid tree: {exc.problems[0]}") from exc
+        if tree.id != version.tree_id:
+            raise TransferError(f"tree version {version.content_hash} says it is '{version.tree_id}' but is '{tree.id}'")
+    known = {v.content_hash for v in export.tree_versions}
+    ids = [a.public_id for a in export.assessments]
+    if len(ids) != len(set(ids)):
+        raise TransferError("the file lists the same assessment twice")
+    taken = db.session.scalar(select(func.count()).select_from(Assessment).where(Assessment.public_id.in_(ids)))
+    if taken:
+        raise TransferError(f"{taken} of these assessments are already in this dpup; nothing was imported")
+    for a in export.assessments:
+        for pinned in a.trees:
+            if pinned.content_hash not in known and db.session.get(TreeVersion, pinned.content_hash) is None:
+                raise TransferError(f"assessment {a.public_id} uses tree version {pinned.content_hash}, "
+                                   "which is not in the file")
+        if a.previous is not None and a.previous not in ids[: ids.index(a.public_id)]:
+            raise TransferError(f"assessment {a.public_id} is a new version of {a.previous}, which is not before it")
+
+
+def _person(organisation: Organisation, person: PersonOut) -> User:
+    """The author, found by email, or kept as an account with no password (an administrator can invite
+    them later), so "assessed by" reads the same after the move."""
+    user = db.session.scalar(select(User).where(func.lower(User.email) == person.email.lower()))
+    if user is None:
+        user = User(organisation=organisation, email=person.email.lower(), name=person.name, role=person.role)
+        db.session.add(user)
+        db.session.flush()
+    elif user.organisation_id != organisation.id:
+        raise TransferError(f"{person.email} already has an account in another organisation")
+    return user
+
+
+def _add_assessment(organisation: Organisation, item: AssessmentOut, added: dict[str, Assessment]) -> Assessment:
+    creator = _person(organisation, item.created_by) if item.created_by else None
+    previous = added.get(item.previous) if item.previous else None
+    assessment = Assessment(
+        public_id=item.public_id, organisation_id=organisation.id, organisation_name=item.organisation_name,
+        initiative=item.initiative, description=item.description, created_at=item.created_at,
+        status=item.status.value, review_comment=item.review_comment, signed_off_by=item.signed_off_by,
+        signed_off_role=item.signed_off_role, signed_off_at=item.signed_off_at, revision=item.revision,
+        previous_id=previous.id if previous else None, created_by=creator,
+    )
+    for pinned in item.trees:
+        assessment.trees.append(AssessmentTree(**pinned.model_dump()))
+    for answer in item.answers:
+        assessment.answers.append(AnswerRecord(**answer.model_dump()))
+    db.session.add(assessment)
+    db.session.flush()
+    assessment.updated_at = item.updated_at
+    for event in item.history:
+        db.session.add(AuditEvent(organisation_id=organisation.id, actor=audit.one_line(event.actor),
+                                  action=event.action, target=f"assessment:{item.public_id}",
+                                  before=event.before, after=event.after, at=event.at))
+    db.session.flush()
+    return assessment
