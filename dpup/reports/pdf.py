@@ -104,20 +104,27 @@ class WordCachedTTFont(TTFont):
         return words
 
     def encode(self, text: str, doc, words: dict | None = None) -> list[tuple[int, bytes]]:
-        """``text`` as (subset, bytes) runs, as ``splitString`` gives; pass ``words_for(doc)`` in loops."""
+        """``text`` as (subset, bytes) runs, as ``splitString`` gives; pass ``words_for(doc)`` in loops.
+
+        ``words`` holds only words wholly in the first subset (nearly all of them); any other word
+        takes the slow path each time.
+        """
         if words is None:
             words = self.words_for(doc)
         split = text.split(" ")
         parts = [words.get(word) for word in split]
-        if None in parts:
-            for k, word in enumerate(split):
-                if parts[k] is None:
-                    pieces = self.splitString(word, doc)
-                    parts[k] = words[word] = (pieces[0][1] if len(pieces) == 1 and pieces[0][0] == 0 else
-                                              b"" if not pieces else pieces)
-        if set(map(type, parts)) == {bytes}:
+        if None not in parts:
             return [(0, b" ".join(parts))]
-        out: list[list] = []  # some word is outside the first subset: merge runs of the same subset
+        for k, word in enumerate(split):
+            if parts[k] is None:
+                pieces = self.splitString(word, doc)
+                if not pieces:
+                    parts[k] = words[word] = b""
+                elif len(pieces) == 1 and pieces[0][0] == 0:
+                    parts[k] = words[word] = pieces[0][1]
+                else:
+                    parts[k] = pieces
+        out: list[list] = []  # merge runs of the same subset
         for i, found in enumerate(parts):
             pieces = [(0, found)] if found.__class__ is bytes else found
             for subset, data in ([(0, b" ")] if i else []) + pieces:
@@ -203,6 +210,9 @@ def _widths(font: str) -> dict[str, float]:
     return found
 
 
+_SHORT_LAYOUTS: dict[tuple, list[tuple[str, str]]] = {}
+
+
 class Text(Flowable):
     """Plain text in one font, with an optional bold label before it: "Note: what was typed".
 
@@ -278,7 +288,16 @@ class Text(Flowable):
         if self._laid_width != availWidth:
             if self._laid_width == -1.0:  # a piece of a split text, asked for another width
                 self.text = "\n".join(t for _, t in self._lines)
-            self._lines = self._layout(availWidth)
+            if len(self.text) <= 200:  # table cells repeat the same short texts: lay each out once
+                key = (self.text, self.label, self.style, self._first, availWidth)
+                lines = _SHORT_LAYOUTS.get(key)
+                if lines is None:
+                    if len(_SHORT_LAYOUTS) > 20_000:
+                        _SHORT_LAYOUTS.clear()
+                    lines = _SHORT_LAYOUTS[key] = self._layout(availWidth)
+                self._lines = lines
+            else:
+                self._lines = self._layout(availWidth)
             self._laid_width = availWidth
         self.width, self.height = availWidth, len(self._lines) * self.style.leading
         return self.width, self.height
