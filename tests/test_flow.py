@@ -45,7 +45,7 @@ def test_full_flow_back_change_notes_resume_and_report(app, client, login_as):
     nxt = answer(client, public_id, "matching", answer="yes", note="Matched with the funder's records.")
     assert nxt.endswith("/summary")
     summary = text_of(client.get(nxt))
-    assert "Outcome: Seek advice before matching identifying data" in summary
+    assert "Outcome: Pause and seek advice: Seek advice before matching identifying data" in summary
 
     # Back from the matching question goes to the free-text question.
     page = client.get(question_url(public_id, "matching")).get_data(as_text=True)

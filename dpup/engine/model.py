@@ -181,6 +181,13 @@ class OutcomeNode(Strict):
     def successors(self) -> list[str]:
         return []
 
+    @property
+    def heading(self) -> str:
+        """"Verdict: title", or just the title when it already says the verdict."""
+        if self.title.lower().startswith(self.verdict.label.lower()):
+            return self.title
+        return f"{self.verdict.label}: {self.title}"
+
 
 Node = Annotated[Union[QuestionNode, OutcomeNode], Field(discriminator="type")]
 

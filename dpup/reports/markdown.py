@@ -83,7 +83,7 @@ def render_markdown(report: Report) -> str:
     for s in report.sections:
         add([f"#### {inline(s.title)}", ""])
         if s.outcome:
-            add([f"**{inline(s.outcome.verdict)}: {inline(s.outcome.title)}**", "", s.outcome.body.strip(), ""])
+            add([f"**{inline(s.outcome.heading)}**", "", s.outcome.body.strip(), ""])
         else:
             add(["Not finished.", ""])
 

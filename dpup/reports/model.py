@@ -99,6 +99,7 @@ class OutcomeRow:
     body: str  # Markdown, written by content authors
     body_text: str  # the same as plain text, for renderers that do not take Markdown
     actions: tuple[str, ...]
+    heading: str  # "Verdict: title", or the title alone when it already says the verdict
 
 
 @dataclass(frozen=True)
@@ -338,7 +339,7 @@ def _answer_row(node: QuestionNode, answer) -> AnswerRow:
 def _outcome(node) -> OutcomeRow | None:
     if node is None:
         return None
-    return OutcomeRow(node.verdict.label, node.title, node.body, _plain(node.body), node.actions)
+    return OutcomeRow(node.verdict.label, node.title, node.body, _plain(node.body), node.actions, node.heading)
 
 
 def _plain(markdown_text: str) -> str:

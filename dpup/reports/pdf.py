@@ -637,7 +637,7 @@ def _summary(report: Report) -> list[Flowable]:
     for s in report.sections:  # (chained with keep_with_next: platypus does not keep a heading with a KeepTogether)
         out.append(_t(s.title, "h3"))
         if s.outcome:
-            out += [Text(f"{s.outcome.verdict}: {s.outcome.title}", verdict), _t(s.outcome.body_text)]
+            out += [Text(s.outcome.heading, verdict), _t(s.outcome.body_text)]
         else:
             out.append(_t("Not finished."))
     return out
