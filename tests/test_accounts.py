@@ -247,3 +247,7 @@ def test_errors_show_no_traceback(app, anon):
     response = anon.get("/boom")
     assert response.status_code == 500
     assert "SELECT" not in response.get_data(as_text=True) and "Traceback" not in response.get_data(as_text=True)
+
+
+def test_home_page_offers_set_up_on_a_fresh_install(app, anon):
+    assert "Set up dpup" in text_of(anon.get("/"))

@@ -150,7 +150,7 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
-    if _no_users_yet():
+    if no_users_yet():
         return redirect(url_for(".first_run"))
     form = LoginForm()
     if not form.validate_on_submit():
@@ -200,7 +200,7 @@ def logout():
     return redirect(url_for(".login"))
 
 
-def _no_users_yet() -> bool:
+def no_users_yet() -> bool:
     return db.session.scalar(select(func.count()).select_from(User)) == 0
 
 
@@ -208,7 +208,7 @@ def _no_users_yet() -> bool:
 @public
 def first_run():
     """A fresh install has no users: the first person creates the organisation and its administrator."""
-    if not _no_users_yet():
+    if not no_users_yet():
         abort(404)
     form = FirstRunForm()
     if form.validate_on_submit():

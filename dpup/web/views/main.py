@@ -2,7 +2,7 @@
 
 from flask import Blueprint, abort, current_app, render_template
 
-from dpup.web.auth import public
+from dpup.web.auth import no_users_yet, public
 
 bp = Blueprint("main", __name__)
 
@@ -15,7 +15,8 @@ def library():
 @public
 def home():
     lib = library()
-    return render_template("home.html", trees=list(lib.trees.values()), checklists=list(lib.checklists.values()))
+    return render_template("home.html", trees=list(lib.trees.values()), checklists=list(lib.checklists.values()),
+                           needs_setup=no_users_yet())
 
 
 @bp.get("/pages/<path:slug>")
