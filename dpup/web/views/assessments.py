@@ -13,7 +13,7 @@ from dpup.storage import audit
 from dpup.storage.models import Assessment, Status
 from dpup.web.auth import can, requires
 from dpup.web.forms import ActionForm, ReviewForm, StartForm, needs_reason, question_form, raises_action
-from dpup.web.views.main import library
+from dpup.web.views.main import library, trees_in_guideline_order
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
 
@@ -28,7 +28,7 @@ def _never_cache(response):
 
 
 def _assessable_trees():
-    return [t for t in library().trees.values() if t.id != NAVIGATOR]
+    return [t for t in trees_in_guideline_order() if t.id != NAVIGATOR]
 
 
 @bp.get("/")

@@ -11,11 +11,19 @@ def library():
     return current_app.extensions["dpup.library"]
 
 
+def trees_in_guideline_order():
+    """Purpose Matters first, as DPUP puts it ("it all starts with why"): the vocabulary's order."""
+    lib = library()
+    order = [g.id for g in lib.vocabulary.guidelines]
+    return sorted(lib.trees.values(), key=lambda t: (order.index(t.guideline) if t.guideline in order else len(order),
+                                                     t.title))
+
+
 @bp.get("/")
 @public
 def home():
     lib = library()
-    return render_template("home.html", trees=list(lib.trees.values()), checklists=list(lib.checklists.values()),
+    return render_template("home.html", trees=trees_in_guideline_order(), checklists=list(lib.checklists.values()),
                            needs_setup=no_users_yet())
 
 
