@@ -34,7 +34,7 @@ class Library:
     pages: dict[str, Page] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
-    def raise_for_problems(self) -> "Library":
+    def raise_for_problems(self) -> Library:
         if self.problems:
             raise LibraryError(self.problems)
         return self

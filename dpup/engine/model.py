@@ -206,10 +206,10 @@ class Tree(Strict):
     nodes: tuple[Node, ...] = Field(min_length=1)
     _nodes_by_id: dict = PrivateAttr(default_factory=dict)
     # Where the tree came from, set by the loader (never written in the file).
-    _source: "FileSource | None" = PrivateAttr(default=None)
+    _source: FileSource | None = PrivateAttr(default=None)
 
     @property
-    def file(self) -> "FileSource":
+    def file(self) -> FileSource:
         return self._source
 
     def model_post_init(self, context) -> None:
@@ -255,10 +255,10 @@ class Checklist(Strict):
     licence: str = "CC BY 4.0"
     items: tuple[ChecklistItem, ...] = Field(min_length=1)
     result: ChecklistResult
-    _source: "FileSource | None" = PrivateAttr(default=None)
+    _source: FileSource | None = PrivateAttr(default=None)
 
     @property
-    def file(self) -> "FileSource":
+    def file(self) -> FileSource:
         return self._source
 
     def item(self, item_id: str) -> ChecklistItem | None:

@@ -20,7 +20,6 @@ from dpup.engine.model import (
     Node,
     OutcomeNode,
     QuestionNode,
-    Tags,
     Tree,
     Vocabulary,
 )
