@@ -86,3 +86,21 @@ def test_not_applicable_without_a_reason_is_explained_and_linked(phone, checklis
     assert summary.locator(f'a[href="#item-{na_item.id}"]').count() == 1
     # The answers given are kept.
     assert phone.locator(f"#item-{na_item.id}-na").is_checked()
+
+
+def test_checklist_result_prints_on_one_sheet(page, checklist):
+    import io
+
+    from pypdf import PdfReader
+
+    page.goto(f"/checklists/{CHECKLIST}")
+    for i, item in enumerate(checklist.items):
+        page.locator(f'label[for="item-{item.id}-{"no" if i < 3 else "yes"}"]').click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="See the result").click()
+    page.emulate_media(media="print")
+    reader = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True)))
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert len(reader.pages) == 1, f"the result sheet takes {len(reader.pages)} pages"
+    assert checklist.title in text and checklist.items[0].if_no.split()[0] in text
+    assert "Log out" not in text and "Save this result" not in text  # no screen-only controls on paper
