@@ -251,3 +251,20 @@ def test_errors_show_no_traceback(app, anon):
 
 def test_home_page_offers_set_up_on_a_fresh_install(app, anon):
     assert "Set up dpup" in text_of(anon.get("/"))
+
+
+def test_board_viewers_list_links_to_reports_and_the_list_is_paginated(app, login_as, people):
+    from dpup.storage import assessments as store
+    from dpup.storage.models import Status
+
+    with app.app_context():
+        officer = db.session.query(User).filter_by(email=people["own"]["privacy_officer"]).one()
+        for i in range(55):
+            a = store.start_assessment(app.extensions["dpup.library"], officer, f"Initiative {i:02d}", "", ["journey"])
+            a.status = Status.APPROVED
+        db.session.commit()
+    board = login_as("board")
+    first = board.get("/assessments/").get_data(as_text=True)
+    assert first.count("/report\">Initiative") == 50 and "Page 1" in first and "?page=2" in first
+    second = text_of(board.get("/assessments/?page=2"))
+    assert "Initiative 00" in second and "Initiative 54" not in second  # newest first

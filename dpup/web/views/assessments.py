@@ -36,7 +36,8 @@ def _assessable_trees():
 def index():
     page = max(request.args.get("page", 1, type=int), 1)
     assessments, more = store.list_assessments(current_user, page)
-    return render_template("assessments/index.html", assessments=assessments, page=page, more=more)
+    return render_template("assessments/index.html", assessments=assessments, page=page, more=more,
+                           status_label=lambda status: Status(status).label)
 
 
 @bp.route("/new", methods=["GET", "POST"])
