@@ -1,8 +1,15 @@
 """The SQLAlchemy handle, with a naming convention so migrations get stable constraint names."""
 
+import sqlite3
+
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+
+# How long a SQLite connection waits for another process's write to finish before giving up with
+# "database is locked" (gunicorn runs several workers, each with its own connections).
+SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
 class Base(DeclarativeBase):
@@ -37,3 +44,22 @@ def driver_url(url: str) -> str:
     if "connect_timeout" not in parsed.query:
         parsed = parsed.update_query_dict({"connect_timeout": "10"})
     return parsed.render_as_string(hide_password=False)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """On every new SQLite connection: wait for a busy database, and use write-ahead logging.
+
+    WAL lets readers go on while one process writes (the rollback journal blocks them), and survives
+    a killed process like the rollback journal does. It is a property of the file, kept once set; an
+    in-memory database answers "memory" and stays as it is. The busy timeout comes first, so that
+    several workers opening a new file at once wait for each other while it switches to WAL.
+    """
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+    finally:
+        cursor.close()

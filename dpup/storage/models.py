@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dpup.storage.db import db
@@ -171,6 +171,9 @@ class Assessment(db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version}
+    # The assessments list (store.visible_to): one organisation's, most recently changed first. With
+    # this index the page is read in order from the index instead of sorting the whole organisation.
+    __table_args__ = (Index("ix_assessment_organisation_updated", "organisation_id", "updated_at", "id"),)
 
     def answers_for(self, tree_id: str) -> dict[str, AnswerRecord]:
         return {a.node_id: a for a in self.answers if a.tree_id == tree_id}
