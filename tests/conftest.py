@@ -23,9 +23,10 @@ TEST_CONTENT = DATA / "content"
 
 
 def make_app(tmp_path, **settings):
+    if "SQLALCHEMY_DATABASE_URI" not in settings:  # (emptying the test database only when it is used)
+        settings["SQLALCHEMY_DATABASE_URI"] = clean_database_url()
     app = create_app({
         "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": clean_database_url(),
         "SECRET_KEY": "test-secret",
         **settings,
     })
