@@ -18,6 +18,7 @@ _ATTRIBUTES = {"a": {"href", "title"}, "span": {"lang"}, "th": {"scope"}, "abbr"
                **{h: {"id"} for h in ("h2", "h3", "h4", "h5", "h6")}}
 
 
+@lru_cache(maxsize=4096)  # help texts and pages repeat on every request; the result depends only on the text
 def render_markdown(text: str) -> str:
     html = markdown.markdown(text or "", extensions=["tables", "sane_lists", "toc"], output_format="html")
     return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={"http", "https", "mailto"},

@@ -114,11 +114,18 @@ class TreeProgress:
 
 
 def progress(library: Library, assessment: Assessment) -> list[TreeProgress]:
-    result = []
-    for pinned in assessment.trees:
-        tree = tree_for(library, pinned)
-        result.append(TreeProgress(pinned, tree, walk(tree, engine_answers(assessment, pinned.tree_id))))
-    return result
+    return [_progress(library, assessment, pinned) for pinned in assessment.trees]
+
+
+def tree_progress(library: Library, assessment: Assessment, tree_id: str) -> TreeProgress | None:
+    """Just one tree's walk: a question page needs no other."""
+    pinned = next((p for p in assessment.trees if p.tree_id == tree_id), None)
+    return _progress(library, assessment, pinned) if pinned else None
+
+
+def _progress(library: Library, assessment: Assessment, pinned: AssessmentTree) -> TreeProgress:
+    tree = tree_for(library, pinned)
+    return TreeProgress(pinned, tree, walk(tree, engine_answers(assessment, pinned.tree_id)))
 
 
 def save_answer(assessment: Assessment, tree_id: str, node_id: str, answer: Answer, seen_version: int,

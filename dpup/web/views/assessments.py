@@ -81,10 +81,10 @@ def _load_editable(public_id: str) -> Assessment:
 
 
 def _tree_progress(assessment, tree_id: str):
-    for item in store.progress(library(), assessment):
-        if item.pinned.tree_id == tree_id:
-            return item
-    abort(404)
+    item = store.tree_progress(library(), assessment, tree_id)
+    if item is None:
+        abort(404)
+    return item
 
 
 @bp.get("/<public_id>")
