@@ -19,6 +19,10 @@ Latencies are measured per request inside wrk's Lua script (monotonic clock, mil
 Targets (issue 6): the question page at least 40% of hello-world throughput, p95 under 50 ms.
 
     .venv/bin/python benchmarks/http_bench.py [--duration SECONDS] [--clients N] [--threads N]
+                                              [--database-url postgresql://...]
+
+With --database-url, dpup uses that database (PostgreSQL, say) instead of the temporary SQLite one:
+it is upgraded and gets a benchmark organisation with new accounts; nothing else in it is touched.
 
 Needs wrk (apt-get install wrk) and gunicorn (a dependency of dpup).
 """
@@ -171,6 +175,21 @@ class Server:
     base: str
     log: Path
 
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by gunicorn's master and its workers (user + system)."""
+        total = 0.0
+        tick = os.sysconf("SC_CLK_TCK")
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if entry.name == str(self.process.pid) or fields[1] == str(self.process.pid):
+                total += (int(fields[11]) + int(fields[12])) / tick
+        return total
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)  # gunicorn: graceful shutdown of its workers
@@ -255,7 +274,8 @@ def create_accounts(env: dict) -> dict | None:
 
     if not hasattr(models, "User"):
         return None
-    admin_email, officer_email = "admin@bench.example", "officer@bench.example"
+    run = secrets.token_hex(4)  # new accounts on every run, so a shared database can be reused
+    admin_email, officer_email = f"admin-{run}@bench.example", f"officer-{run}@bench.example"
     dpup_command("create-admin", "--organisation", "Bench Trust", "--name", "Bench Administrator",
                  "--email", admin_email, "--password", PASSWORD, env=env)
     from sqlalchemy import select
@@ -325,7 +345,15 @@ def prepare(base: str, env: dict, assessments: int) -> dict:
 
 # ---------------------------------------------------------------- load
 
-def run_wrk(base: str, mode: str, cookie: str, answer: str, paths: list[str], args, workdir: Path) -> dict:
+def run_wrk(server: Server, mode: str, cookie: str, answer: str, paths: list[str], args, workdir: Path) -> dict:
+    """One scenario; the result also has the server's CPU time per request (robust to other load)."""
+    cpu_before = server.cpu_seconds()
+    result = _wrk(server.base, mode, cookie, answer, paths, args, workdir)
+    result["cpu_ms_per_request"] = (server.cpu_seconds() - cpu_before) * 1000 / max(1, result["requests"])
+    return result
+
+
+def _wrk(base: str, mode: str, cookie: str, answer: str, paths: list[str], args, workdir: Path) -> dict:
     script = workdir / "bench.lua"
     script.write_text(WRK_LUA)
     config_file = workdir / f"wrk-{mode}-{secrets.token_hex(3)}.txt"
@@ -360,6 +388,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per scenario (default 10)")
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients (default 16)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--database-url", help="use this database instead of a temporary SQLite file")
     parser.add_argument("--threads", type=int, default=int(os.environ.get("DPUP_THREADS", 4)),
                         help="gunicorn threads per worker (default: DPUP_THREADS or 4, as in production)")
     args = parser.parse_args()
@@ -371,12 +400,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="dpup-http-bench-") as tmp:
         workdir = Path(tmp)
         database = workdir / "bench.sqlite"
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DPUP_SECRET_KEY": secrets.token_hex(32),
-               "PYTHONDONTWRITEBYTECODE": "1"}
+        env = {**os.environ, "DATABASE_URL": args.database_url or f"sqlite:///{database}",
+               "DPUP_SECRET_KEY": secrets.token_hex(32), "PYTHONDONTWRITEBYTECODE": "1"}
         env.pop("DPUP_DATABASE_URL", None)
         dpup_command("db", "upgrade", env=env)
-        with sqlite3.connect(database) as conn:  # WAL: readers never wait for the writer
-            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        if args.database_url:
+            from sqlalchemy.engine import make_url
+
+            described = f"database {make_url(args.database_url).get_backend_name()}"
+        else:
+            with sqlite3.connect(database) as conn:  # WAL: readers never wait for the writer
+                described = f"SQLite journal_mode={conn.execute('PRAGMA journal_mode=WAL').fetchone()[0]}"
 
         servers = []
         try:
@@ -388,15 +422,15 @@ def main() -> None:
             cookie, answer, paths = setup["cookie"], setup["answer"], setup["paths"]
 
             print(f"gunicorn {args.workers} workers x {args.threads} threads on {HOST}; wrk {args.clients} "
-                  f"connections, {args.duration} s per scenario; SQLite journal_mode={mode}; "
+                  f"connections, {args.duration} s per scenario; {described}; "
                   f"{'logged in as a privacy officer' if setup['logged_in'] else 'no accounts in this version'}")
             print(f"  {os.cpu_count()} CPUs, {date.today().isoformat()}, Python {sys.version.split()[0]}")
             warm_up(hello.base, "/", "")
-            hello_result = run_wrk(hello.base, "get", "", "", ["/"], args, workdir)
+            hello_result = run_wrk(hello, "get", "", "", ["/"], args, workdir)
             warm_up(dpup.base, paths[0], cookie)
-            page_result = run_wrk(dpup.base, "get", cookie, answer, paths, args, workdir)
-            answer_result = run_wrk(dpup.base, "answer", cookie, answer, paths, args, workdir)
-            contended = run_wrk(dpup.base, "answer", cookie, answer, paths[:1], args, workdir)
+            page_result = run_wrk(dpup, "get", cookie, answer, paths, args, workdir)
+            answer_result = run_wrk(dpup, "answer", cookie, answer, paths, args, workdir)
+            contended = run_wrk(dpup, "answer", cookie, answer, paths[:1], args, workdir)
         finally:
             for server in servers:
                 server.stop()
@@ -414,12 +448,20 @@ def main() -> None:
                   f"POST saved: {result['post_ok']:>6}  POST 409 conflict: {result['post_conflict']:>5}  "
                   f"POST other: {result['post_other']:>4}  socket errors: {result['socket_errors']}  "
                   f"timeouts: {result['timeouts']}")
+        print()
+        print("  server CPU time per request (user + system, all gunicorn processes; other load does not change it):")
+        for name, result in (("hello world", hello_result), ("question page", page_result),
+                             ("answer: GET + POST", answer_result), ("answer, contended", contended)):
+            print(f"  {name:<22} {result['cpu_ms_per_request']:6.2f} ms")
+        cpu_ratio = hello_result["cpu_ms_per_request"] / max(page_result["cpu_ms_per_request"], 1e-9)
         ratio = page_rate / baseline
         p95 = page_result["get_p95"]
         print()
         print(f"Question page: {ratio:.1%} of hello-world throughput (target >= {QUESTION_TARGET_RATIO:.0%}: "
               f"{'met' if ratio >= QUESTION_TARGET_RATIO else 'NOT met'}), p95 {p95:.1f} ms (target < "
               f"{P95_TARGET_MS:.0f} ms: {'met' if p95 < P95_TARGET_MS else 'NOT met'})")
+        print(f"  By CPU time per request, the question page costs {1 / cpu_ratio:.1f}x a hello world "
+              f"({cpu_ratio:.1%} of its throughput on an otherwise idle machine).")
         post_p95 = answer_result["post_p95"]
         print(f"Answer POST: p95 {post_p95:.1f} ms (target < {P95_TARGET_MS:.0f} ms: "
               f"{'met' if post_p95 < P95_TARGET_MS else 'NOT met'})")

@@ -58,7 +58,7 @@ def main() -> None:
     files = len(library.trees) + len(library.checklists) + len(library.pages) + 1
     questions = sum(len(t.questions) for t in library.trees.values())
     print(f"Knowledge base: {len(library.trees)} trees ({questions} questions), {len(library.checklists)} checklists, "
-          f"{len(library.pages)} content pages, vocabulary: {files} files")
+          f"{len(library.pages)} content pages and the vocabulary ({files} files)")
     print(f"Load and validate, median of {len(times)} runs: {median:.1f} ms "
           f"(min {min(times):.1f}, max {max(times):.1f})  target < {TARGET_MS} ms: "
           f"{'met' if median < TARGET_MS else 'NOT met'}")
