@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 
 from dpup import config
+from dpup.security.passwords import use_fast_hashing_for_tests
 from dpup.storage.db import db
 from dpup.storage.setup import upgrade_database
 from dpup.web.app import create_app
 from tests.database import clean_database_url, describe
 
+use_fast_hashing_for_tests()  # production parameters take ~170 ms a hash; see test_passwords_use_argon2id
 DATA = Path(__file__).resolve().parent / "data"
 TEST_TREES = DATA / "trees"
 TEST_CONTENT = DATA / "content"

@@ -268,3 +268,13 @@ def test_board_viewers_list_links_to_reports_and_the_list_is_paginated(app, logi
     assert first.count("/report\">Initiative") == 50 and "Page 1" in first and "?page=2" in first
     second = text_of(board.get("/assessments/?page=2"))
     assert "Initiative 00" in second and "Initiative 54" not in second  # newest first
+
+
+def test_production_hashing_uses_strong_argon2id_parameters():
+    from argon2 import PasswordHasher
+
+    from dpup.security import passwords
+
+    assert passwords.DUMMY_HASH.startswith("$argon2id$")  # made with the production hasher at import
+    params = PasswordHasher().check_needs_rehash  # the library's defaults are the RFC 9106 low-memory profile
+    assert not params(passwords.DUMMY_HASH)
