@@ -278,3 +278,19 @@ def test_production_hashing_uses_strong_argon2id_parameters():
     assert passwords.DUMMY_HASH.startswith("$argon2id$")  # made with the production hasher at import
     params = PasswordHasher().check_needs_rehash  # the library's defaults are the RFC 9106 low-memory profile
     assert not params(passwords.DUMMY_HASH)
+
+
+def test_behind_a_trusted_proxy_the_login_limit_counts_the_real_client(tmp_path):
+    from tests.conftest import TEST_CONTENT, TEST_TREES, make_app, make_people
+
+    app = make_app(tmp_path, TREES_DIR=str(TEST_TREES), CONTENT_DIR=str(TEST_CONTENT), TRUSTED_PROXIES=1)
+    make_people(app, "Trust", "own")
+    client = app.test_client()
+    for i in range(20):
+        page = client.get("/login").get_data(as_text=True)
+        client.post("/login", data={"csrf_token": csrf_token(page), "email": f"g{i}@x.example", "password": "nope nope"},
+                    headers={"X-Forwarded-For": "203.0.113.9"})
+    page = client.get("/login").get_data(as_text=True)
+    other_client = client.post("/login", data={"csrf_token": csrf_token(page), "email": "frontline@own.example",
+                                               "password": PASSWORD}, headers={"X-Forwarded-For": "203.0.113.10"})
+    assert other_client.status_code == 302  # a different client behind the same load balancer gets in

@@ -43,7 +43,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     views.register(app)
     inputs.init_app(app)
     observability.init_app(app)
+    _trust_proxies(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind N load balancers or proxies (DPUP_TRUSTED_PROXIES=N), take the client's address and
+    scheme from their X-Forwarded-* headers, so per-address login limits see the real client."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_prefix=0)
 
 
 def _database_url(app: Flask) -> str:
