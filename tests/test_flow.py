@@ -170,3 +170,10 @@ def test_assessment_pages_are_not_cached(client):
     public_id = start(client)
     for url in (f"/assessments/{public_id}", question_url(public_id, "purpose"), f"/assessments/{public_id}/report"):
         assert client.get(url).headers["Cache-Control"] == "no-store", url
+
+
+def test_public_ids_are_unguessable_and_safe_on_a_command_line():
+    from dpup.storage.models import new_public_id
+
+    ids = {new_public_id() for _ in range(2000)}
+    assert len(ids) == 2000 and all(len(i) >= 20 and i[0].isalnum() for i in ids)

@@ -18,7 +18,12 @@ def utcnow() -> datetime:
 
 
 def new_public_id() -> str:
-    return secrets.token_urlsafe(16)
+    """128 random bits, URL-safe; never starting with "-" or "_", which a command line would take
+    for an option (``dpup report -Dx…``)."""
+    while True:
+        token = secrets.token_urlsafe(16)
+        if token[0].isalnum():
+            return token
 
 
 class Role(StrEnum):
