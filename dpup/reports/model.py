@@ -13,7 +13,7 @@ finding serves it, it is "Not assessed".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import unescape
 
@@ -182,7 +182,6 @@ class Report:
     sections: tuple[TreeSection, ...]
     findings: tuple[FindingRow, ...]
     by_principle: tuple[PrincipleGroup, ...]
-    actions: tuple[FindingRow, ...] = field(default=())
     public_id: str = ""
     assessed_by: str = ""
     trees_used: tuple[TreeUsed, ...] = ()
@@ -254,7 +253,6 @@ def build_report(library: Library, assessment: Assessment) -> Report:
         sections=tuple(sections),
         findings=tuple(findings),
         by_principle=_by_principle(findings, principle_order),
-        actions=tuple(f for f in findings if f.action),
         public_id=assessment.public_id,
         assessed_by=_assessed_by(assessment),
         trees_used=tuple(TreeUsed(s.title, s.tree_id, s.version, s.content_hash, s.status) for s in sections),
@@ -274,23 +272,20 @@ def build_report(library: Library, assessment: Assessment) -> Report:
 
 def _assessed_by(assessment: Assessment) -> str:
     """Who started the assessment, and for which organisation (the organisation alone if unknown)."""
-    person = getattr(assessment, "created_by", None)
+    person = assessment.created_by
     return f"{person.name}, {assessment.organisation_name}" if person else assessment.organisation_name
 
 
 def _signoff(assessment: Assessment) -> SignOff | None:
     """The recorded approval, if any; without one, renderers show an empty block to sign by hand."""
-    name = getattr(assessment, "signed_off_by", "") or ""
-    if not name:
+    if not assessment.signed_off_by:
         return None
-    return SignOff(name, getattr(assessment, "signed_off_role", "") or "",
-                   format_date(getattr(assessment, "signed_off_at", None)))
+    return SignOff(assessment.signed_off_by, assessment.signed_off_role, format_date(assessment.signed_off_at))
 
 
 def _status(assessment: Assessment) -> str:
-    status, revision = getattr(assessment, "status", None), getattr(assessment, "revision", 1) or 1
-    label = Status(status).label if status else "Draft"
-    return f"{label}, revision {revision}" if revision > 1 else label
+    label = Status(assessment.status).label
+    return f"{label}, revision {assessment.revision}" if assessment.revision > 1 else label
 
 
 def _by_principle(findings: list[FindingRow], order: list[str]) -> tuple[PrincipleGroup, ...]:

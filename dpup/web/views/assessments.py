@@ -13,11 +13,9 @@ from dpup.storage import audit
 from dpup.storage.models import Assessment, Status
 from dpup.web.auth import can, requires
 from dpup.web.forms import ActionForm, ReviewForm, StartForm, needs_reason, question_form, raises_action
-from dpup.web.views.main import library, trees_in_guideline_order
+from dpup.web.views.main import assessable_trees, library
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
-
-NAVIGATOR = "where-to-start"
 
 
 @bp.after_request
@@ -25,10 +23,6 @@ def _never_cache(response):
     """Assessment pages show an organisation's data: keep them out of shared and browser caches."""
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def _assessable_trees():
-    return [t for t in trees_in_guideline_order() if t.id != NAVIGATOR]
 
 
 @bp.get("/")
@@ -44,7 +38,7 @@ def index():
 @requires("assessments.edit")
 def new():
     form = StartForm()
-    form.trees.choices = [SelectChoice(t.id, t.title) for t in _assessable_trees()]
+    form.trees.choices = [SelectChoice(t.id, t.title) for t in assessable_trees()]
     if request.method == "GET" and request.args.get("tree"):
         form.trees.data = request.args.getlist("tree")
     if form.validate_on_submit():
@@ -52,7 +46,7 @@ def new():
                                             (form.description.data or "").strip(), form.trees.data)
         first = assessment.trees[0].tree_id
         return redirect(url_for(".tree", public_id=assessment.public_id, tree_id=first))
-    return render_template("assessments/new.html", form=form, trees=_assessable_trees()), 200 if not form.errors else 400
+    return render_template("assessments/new.html", form=form, trees=assessable_trees()), 200 if not form.errors else 400
 
 
 def _load(public_id: str) -> Assessment:

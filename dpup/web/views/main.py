@@ -6,6 +6,9 @@ from dpup.web.auth import no_users_yet, public
 
 bp = Blueprint("main", __name__)
 
+# The "Where do I start?" navigator is a tree like the others, but it is walked, not assessed.
+NAVIGATOR = "where-to-start"
+
 
 def library():
     return current_app.extensions["dpup.library"]
@@ -19,11 +22,16 @@ def trees_in_guideline_order():
                                                      t.title))
 
 
+def assessable_trees():
+    return [t for t in trees_in_guideline_order() if t.id != NAVIGATOR]
+
+
 @bp.get("/")
 @public
 def home():
     lib = library()
-    return render_template("home.html", trees=trees_in_guideline_order(), checklists=list(lib.checklists.values()),
+    return render_template("home.html", trees=assessable_trees(), navigator=lib.trees.get(NAVIGATOR),
+                           checklists=list(lib.checklists.values()),
                            needs_setup=no_users_yet())
 
 

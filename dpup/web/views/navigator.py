@@ -3,14 +3,12 @@ and it works without logging in or JavaScript."""
 
 from flask import Blueprint, abort, render_template, request, url_for
 
-from dpup.web.auth import public
-
 from dpup.engine import AnswerError, parse_answer, walk
-from dpup.web.views.main import library
+from dpup.web.auth import public
+from dpup.web.views.main import NAVIGATOR, library
 
 bp = Blueprint("navigator", __name__)
 
-NAVIGATOR = "where-to-start"
 LINK_VIEWS = {
     "tree": lambda target: url_for("assessments.new", tree=target),
     "checklist": lambda target: url_for("checklists.show", checklist_id=target),

@@ -2,9 +2,8 @@
 
 from flask import Blueprint, abort, render_template
 
-from dpup.web.auth import public
-
 from dpup.engine.outline import outline
+from dpup.web.auth import public
 from dpup.web.views.main import library
 
 bp = Blueprint("trees", __name__, url_prefix="/trees")
