@@ -19,6 +19,9 @@ MAX_CONTENT_LENGTH = 1024 * 1024
 SESSION_IDLE_MINUTES = 30
 SESSION_ABSOLUTE_HOURS = 12
 PERMANENT_SESSION_LIFETIME = 12 * 3600
+# The cookie is re-sent only when the session changes (at most once a minute, see auth.py), not on
+# every response.
+SESSION_REFRESH_EACH_REQUEST = False
 
 # Several workers or hosts share one database that may restart or drop idle connections: test a
 # pooled connection before using it rather than failing the request.

@@ -33,6 +33,7 @@ def _words_pattern(words: tuple[str, ...]) -> re.Pattern | None:
     return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)  # prompts, labels and help repeat on every page; a pure function of its inputs
 def mark_language(html: str, words: tuple[str, ...]) -> str:
     """Wrap Māori words in ``<span lang="mi">`` in the text of safe HTML (never inside tags,
     attributes, code or an existing lang span), so screen readers switch pronunciation."""

@@ -103,6 +103,16 @@ def test_idle_session_times_out(app, login_as):
     assert response.status_code == 302 and "/login" in response.location
 
 
+def test_activity_keeps_a_session_alive(app, login_as):
+    client = login_as("privacy_officer")
+    with client.session_transaction() as session:
+        session["seen_at"] -= 29 * 60
+    assert client.get("/assessments/").status_code == 200  # the idle clock restarts here
+    with client.session_transaction() as session:
+        session["seen_at"] -= 2 * 60  # 31 minutes after the first request, 2 after the last
+    assert client.get("/assessments/").status_code == 200
+
+
 def test_absolute_session_limit(app, login_as):
     client = login_as("privacy_officer")
     with client.session_transaction() as session:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, inspect, select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from dpup.engine import Answer, Library, Tree, Walk, walk
@@ -62,10 +63,18 @@ def pin_version(tree: Tree) -> TreeVersion:
     return version
 
 
+# Statements of every assessment page, built once: building one costs about as much as running it.
+_ASSESSMENT = (select(Assessment)
+               .where(Assessment.public_id == bindparam("public_id"),
+                      Assessment.organisation_id == bindparam("organisation_id"))
+               .options(joinedload(Assessment.trees)))  # which trees it covers: a few rows, always read
+_TREE_ANSWERS = select(AnswerRecord).where(AnswerRecord.assessment_id == bindparam("assessment_id"),
+                                           AnswerRecord.tree_id == bindparam("tree_id"))
+
+
 def get_assessment(public_id: str, organisation_id: int) -> Assessment | None:
     """Only ever within one organisation: another organisation's id is simply not found."""
-    return db.session.scalar(select(Assessment).where(Assessment.public_id == public_id,
-                                                      Assessment.organisation_id == organisation_id))
+    return db.session.scalar(_ASSESSMENT, {"public_id": public_id, "organisation_id": organisation_id})
 
 
 def visible_to(user: User):
@@ -97,7 +106,16 @@ def tree_for(library: Library, pinned: AssessmentTree) -> Tree:
 
 
 def engine_answers(assessment: Assessment, tree_id: str) -> dict[str, Answer]:
-    return {node_id: to_answer(record) for node_id, record in assessment.answers_for(tree_id).items()}
+    return {node_id: to_answer(record) for node_id, record in answer_records(assessment, tree_id).items()}
+
+
+def answer_records(assessment: Assessment, tree_id: str) -> dict[str, AnswerRecord]:
+    """One tree's answers by node id. A question page needs only its own tree's, so unless every
+    answer is loaded already, read just that tree's rows (a whole assessment can have hundreds)."""
+    if "answers" not in inspect(assessment).unloaded:
+        return assessment.answers_for(tree_id)
+    rows = db.session.scalars(_TREE_ANSWERS, {"assessment_id": assessment.id, "tree_id": tree_id})
+    return {record.node_id: record for record in rows}
 
 
 def to_answer(record: AnswerRecord) -> Answer:
@@ -111,9 +129,11 @@ class TreeProgress:
     pinned: AssessmentTree
     tree: Tree
     walk: Walk
+    answers: dict[str, Answer]  # every saved answer of the tree, on the walk's path or not
 
 
 def progress(library: Library, assessment: Assessment) -> list[TreeProgress]:
+    assessment.answers  # every tree's answers, in one query  # noqa: B018
     return [_progress(library, assessment, pinned) for pinned in assessment.trees]
 
 
@@ -125,7 +145,8 @@ def tree_progress(library: Library, assessment: Assessment, tree_id: str) -> Tre
 
 def _progress(library: Library, assessment: Assessment, pinned: AssessmentTree) -> TreeProgress:
     tree = tree_for(library, pinned)
-    return TreeProgress(pinned, tree, walk(tree, engine_answers(assessment, pinned.tree_id)))
+    answers = engine_answers(assessment, pinned.tree_id)
+    return TreeProgress(pinned, tree, walk(tree, answers), answers)
 
 
 def save_answer(assessment: Assessment, tree_id: str, node_id: str, answer: Answer, seen_version: int,
@@ -135,11 +156,11 @@ def save_answer(assessment: Assessment, tree_id: str, node_id: str, answer: Answ
         raise NotEditable()
     if assessment.version != seen_version:
         raise ConflictError()
-    record = assessment.answers_for(tree_id).get(node_id)
+    record = answer_records(assessment, tree_id).get(node_id)
     before = _answer_dict(record) if record is not None else None
-    if record is None:
-        record = AnswerRecord(tree_id=tree_id, node_id=node_id)
-        assessment.answers.append(record)
+    if record is None:  # added by id, not to assessment.answers, which would load every answer first
+        record = AnswerRecord(assessment_id=assessment.id, tree_id=tree_id, node_id=node_id)
+        db.session.add(record)
     record.value = list(answer.value) if isinstance(answer.value, tuple) else answer.value
     record.note = answer.note
     record.reason = answer.reason

@@ -77,7 +77,8 @@ class User(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
-    organisation: Mapped[Organisation] = relationship()
+    # Every page names the person's organisation: load it with the person, in the same query.
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
 
     # Flask-Login: the id in the session carries the session version, so old sessions stop working.
     is_authenticated = True

@@ -24,7 +24,7 @@ from flask import (
 )
 from flask_login import LoginManager, current_user, login_user, logout_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from dpup.security.passwords import DUMMY_HASH, hash_password, verify_password
 from dpup.storage import audit
@@ -54,6 +54,9 @@ ACCOUNT_LOCK_FOR = timedelta(minutes=15)
 ADDRESS_LIMIT = 20
 ADDRESS_WINDOW = timedelta(minutes=15)
 INVITE_VALID_FOR = timedelta(days=7)
+# The idle time-out is kept to the minute: re-signing the session cookie on every request would
+# cost every page a cookie write for no gain.
+SEEN_AT_RESOLUTION = 60
 
 
 def init_app(app) -> None:
@@ -62,10 +65,14 @@ def init_app(app) -> None:
     app.jinja_env.globals["can"] = can
 
 
+# Every request runs this query: build it once (building a statement costs about as much as running it).
+_USER_BY_PUBLIC_ID = select(User).where(User.public_id == bindparam("public_id"))
+
+
 @login_manager.user_loader
 def _load_user(session_id: str) -> User | None:
     public_id, _, version = session_id.partition(".")
-    user = db.session.scalar(select(User).where(User.public_id == public_id))
+    user = db.session.scalar(_USER_BY_PUBLIC_ID, {"public_id": public_id})
     if user is None or not user.is_active or str(user.session_version) != version:
         return None
     return user
@@ -109,7 +116,8 @@ def _enforce_session_time_limits():
         _end_session(current_user, "session timed out")
         flash("You were logged out because the session timed out. Log in again to continue.")
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
-    session["seen_at"] = now
+    if now - session.get("seen_at", 0) >= SEEN_AT_RESOLUTION:
+        session["seen_at"] = now
     return None
 
 
@@ -251,7 +259,7 @@ def accept_invite(token: str):
         public_id, version = _invites().loads(token, max_age=int(INVITE_VALID_FOR.total_seconds()))
     except (SignatureExpired, BadSignature, ValueError):
         abort(404)
-    user = db.session.scalar(select(User).where(User.public_id == public_id))
+    user = db.session.scalar(_USER_BY_PUBLIC_ID, {"public_id": public_id})
     if user is None or user.password_hash is not None or user.session_version != version or not user.active:
         abort(404)
     form = SetPasswordForm(context=(user.email, user.name, user.organisation.name))

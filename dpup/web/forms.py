@@ -55,6 +55,23 @@ class QuestionForm(FlaskForm):
 
 
 def question_form(node: QuestionNode, **kwargs) -> QuestionForm:
+    return _form_class(node)(**kwargs)
+
+
+# One form class per question node, built the first time it is asked (building a WTForms class is
+# a good part of a question page's cost). Keyed by identity; the entry holds the node, so the id
+# cannot be reused while the entry exists.
+_form_classes: dict[int, tuple[QuestionNode, type[QuestionForm]]] = {}
+
+
+def _form_class(node: QuestionNode) -> type[QuestionForm]:
+    cached = _form_classes.get(id(node))
+    if cached is None or cached[0] is not node:
+        cached = _form_classes[id(node)] = (node, _build_form_class(node))
+    return cached[1]
+
+
+def _build_form_class(node: QuestionNode) -> type[QuestionForm]:
     class Form(QuestionForm):
         pass
 
@@ -66,12 +83,12 @@ def question_form(node: QuestionNode, **kwargs) -> QuestionForm:
         Form.answer = MultiCheckboxField(label, choices=choices, validate_choice=False)
     else:
         Form.answer = RadioField(label, choices=choices, validate_choice=False)
-    form = Form(**kwargs)
     asking = [o for o in node.options if o.ask_reason]
     if asking:
-        form.reason.label.text = asking[0].ask_reason
-        form.reason.description = "Only needed if you answer " + " or ".join(f"“{o.display}”" for o in asking) + "."
-    return form
+        Form.reason = TextAreaField(
+            asking[0].ask_reason, validators=[Optional(), Length(max=MAX_TEXT)],
+            description="Only needed if you answer " + " or ".join(f"“{o.display}”" for o in asking) + ".")
+    return Form
 
 
 def needs_reason(node: QuestionNode) -> bool:

@@ -161,7 +161,7 @@ def question(public_id: str, tree_id: str, node_id: str):
     if not on_path:
         flash("That question is not on the path your answers take. Here is where you are up to.")
         return redirect(url_for(".tree", public_id=public_id, tree_id=tree_id))
-    saved = store.engine_answers(assessment, tree_id).get(node_id)
+    saved = item.answers.get(node_id)
     form = question_form(node, data=_form_data(saved, assessment.version) if request.method == "GET" else None)
     conflict = None
     if request.method == "POST":
