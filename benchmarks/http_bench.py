@@ -6,10 +6,13 @@ threads) and are driven by wrk (Debian's `wrk` package) with 16 concurrent conne
 wrk thread, each for a fixed time:
 
   1. hello world         GET / of a bare Flask app (benchmarks/hello_app.py)
-  2. question page       GET of a question page of an assessment, logged in
-  3. answer              each client GETs the question form (CSRF token and version), then POSTs an
+  2. logged-in floor     GET /healthz of dpup with a logged-in session: what every logged-in page costs
+                         before its own work (the session, the person's account checked in the
+                         database, one query), so the question page's figures can be read against it
+  3. question page       GET of a question page of an assessment, logged in
+  4. answer              each client GETs the question form (CSRF token and version), then POSTs an
                          answer, on an assessment of its own; the POST's figures are reported
-  4. answer, contended   the same, but all 16 clients answer the same assessment: saves made against
+  5. answer, contended   the same, but all 16 clients answer the same assessment: saves made against
                          an older version are refused with 409 Conflict, counted separately
 
 dpup runs `dpup.wsgi:app` against a temporary SQLite database in WAL mode, set up by
@@ -428,6 +431,7 @@ def main() -> None:
             warm_up(hello.base, "/", "")
             hello_result = run_wrk(hello, "get", "", "", ["/"], args, workdir)
             warm_up(dpup.base, paths[0], cookie)
+            floor_result = run_wrk(dpup, "get", cookie, answer, ["/healthz"], args, workdir)
             page_result = run_wrk(dpup, "get", cookie, answer, paths, args, workdir)
             answer_result = run_wrk(dpup, "answer", cookie, answer, paths, args, workdir)
             contended = run_wrk(dpup, "answer", cookie, answer, paths[:1], args, workdir)
@@ -437,21 +441,24 @@ def main() -> None:
 
         print()
         baseline = show("hello world", hello_result, "get")
+        show("logged-in floor", floor_result, "get", baseline)
         page_rate = show("question page (GET)", page_result, "get", baseline)
         show("answer (POST)", answer_result, "post", baseline)
         show("  its form (GET)", answer_result, "get", baseline)
         show("answer, contended", contended, "post", baseline)
         print()
-        for name, result in (("hello world", hello_result), ("question page", page_result),
-                             ("answer", answer_result), ("answer, contended", contended)):
+        for name, result in (("hello world", hello_result), ("logged-in floor", floor_result),
+                             ("question page", page_result), ("answer", answer_result),
+                             ("answer, contended", contended)):
             print(f"  {name:<22} GET 200: {result['get_ok']:>7}  GET other: {result['get_other']:>4}  "
                   f"POST saved: {result['post_ok']:>6}  POST 409 conflict: {result['post_conflict']:>5}  "
                   f"POST other: {result['post_other']:>4}  socket errors: {result['socket_errors']}  "
                   f"timeouts: {result['timeouts']}")
         print()
         print("  server CPU time per request (user + system, all gunicorn processes; other load does not change it):")
-        for name, result in (("hello world", hello_result), ("question page", page_result),
-                             ("answer: GET + POST", answer_result), ("answer, contended", contended)):
+        for name, result in (("hello world", hello_result), ("logged-in floor", floor_result),
+                             ("question page", page_result), ("answer: GET + POST", answer_result),
+                             ("answer, contended", contended)):
             print(f"  {name:<22} {result['cpu_ms_per_request']:6.2f} ms")
         cpu_ratio = hello_result["cpu_ms_per_request"] / max(page_result["cpu_ms_per_request"], 1e-9)
         ratio = page_rate / baseline
@@ -466,7 +473,7 @@ def main() -> None:
         print(f"Answer POST: p95 {post_p95:.1f} ms (target < {P95_TARGET_MS:.0f} ms: "
               f"{'met' if post_p95 < P95_TARGET_MS else 'NOT met'})")
         bad = sum(r["get_other"] + r["post_other"] + r["socket_errors"] + r["timeouts"] + r["no_form"]
-                  for r in (hello_result, page_result, answer_result, contended))
+                  for r in (hello_result, floor_result, page_result, answer_result, contended))
         if bad:
             print(f"WARNING: {bad} unexpected responses or errors; see the server logs above the figures.")
             for server in servers:

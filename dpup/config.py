@@ -23,6 +23,7 @@ PERMANENT_SESSION_LIFETIME = 12 * 3600
 # every response.
 SESSION_REFRESH_EACH_REQUEST = False
 
-# Several workers or hosts share one database that may restart or drop idle connections: test a
-# pooled connection before using it rather than failing the request.
+# Several workers or hosts share one database server that may restart or drop idle connections:
+# test a pooled connection before using it rather than failing the request. (Not for SQLite: a
+# local file has no connection to lose, and the test would cost every request a query.)
 SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}

@@ -22,6 +22,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config["SQLALCHEMY_DATABASE_URI"] = driver_url(app.config.get("SQLALCHEMY_DATABASE_URI") or _database_url(app))
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
     app.config.setdefault("SECRET_KEY", None) or _set_secret_key(app)
 
     library = load_library(Path(app.config["TREES_DIR"]), Path(app.config["CONTENT_DIR"]))
