@@ -304,3 +304,62 @@ def test_behind_a_trusted_proxy_the_login_limit_counts_the_real_client(tmp_path)
     other_client = client.post("/login", data={"csrf_token": csrf_token(page), "email": "frontline@own.example",
                                                "password": PASSWORD}, headers={"X-Forwarded-For": "203.0.113.10"})
     assert other_client.status_code == 302  # a different client behind the same load balancer gets in
+
+
+def _submitted_assessment(officer) -> str:
+    from tests.test_flow import answer, start
+
+    public_id = start(officer)
+    for node, value in (("purpose", "yes"), ("personal", "aggregate"), ("matching", "no"), ("views", ["service-users"])):
+        answer(officer, public_id, node, answer=value)
+    page = officer.get(f"/assessments/{public_id}").get_data(as_text=True)
+    officer.post(f"/assessments/{public_id}/submit", data={"csrf_token": csrf_token(page)})
+    return public_id
+
+
+def _review(client, public_id, decision, comment=""):
+    page = client.get(f"/assessments/{public_id}").get_data(as_text=True)
+    return client.post(f"/assessments/{public_id}/review",
+                       data={"csrf_token": csrf_token(page), "decision": decision, "comment": comment})
+
+
+def test_without_two_person_review_the_submitter_may_approve(app, login_as):
+    officer = login_as("privacy_officer")
+    public_id = _submitted_assessment(officer)
+    assert "Submitted by Privacy Officer own." in text_of(officer.get(f"/assessments/{public_id}"))
+    assert _review(officer, public_id, "approve").status_code == 302
+    assert "Status: Approved" in text_of(officer.get(f"/assessments/{public_id}"))
+
+
+def test_two_person_review_needs_someone_else_to_approve(app, login_as, people):
+    admin, officer = login_as("administrator"), login_as("privacy_officer")
+    response = submit(admin, "/admin/settings", {"separate_approver": "y"})
+    assert response.status_code == 302
+    changed = events(app, "settings_changed")[-1]
+    assert changed[3]["separate_approver"] is False and changed[4]["separate_approver"] is True
+    with app.app_context():
+        first = db.session.scalar(db.select(User).filter_by(email=people["own"]["privacy_officer"]))
+        db.session.add(User(organisation_id=first.organisation_id, name="Second Officer", role="privacy_officer",
+                            email="second@own.example", password_hash=first.password_hash))
+        db.session.commit()
+    second = login(app.test_client(), "second@own.example")
+    public_id = _submitted_assessment(officer)
+
+    page = text_of(officer.get(f"/assessments/{public_id}"))
+    assert "you submitted this assessment, so someone else must approve it" in page
+    refused = _review(officer, public_id, "approve", comment="Looks fine to me.")
+    assert refused.status_code == 400
+    assert "You submitted this assessment, so someone else must approve it." in text_of(refused)
+    assert "Looks fine to me." in refused.get_data(as_text=True)  # what they typed is kept
+    assert "Status: Submitted for review" in text_of(officer.get(f"/assessments/{public_id}"))
+
+    assert _review(second, public_id, "approve").status_code == 302
+    assert "signed off by Second Officer" in text_of(officer.get(f"/assessments/{public_id}"))
+
+
+def test_two_person_review_still_lets_the_submitter_ask_for_changes(app, login_as):
+    admin, officer = login_as("administrator"), login_as("privacy_officer")
+    submit(admin, "/admin/settings", {"separate_approver": "y"})
+    public_id = _submitted_assessment(officer)
+    assert _review(officer, public_id, "changes", comment="I missed the funder.").status_code == 302
+    assert "Status: Changes requested" in text_of(officer.get(f"/assessments/{public_id}"))

@@ -188,6 +188,8 @@ def _commit_change(assessment: Assessment) -> None:
 def change_status(assessment: Assessment, actor: User, new: Status, comment: str = "") -> None:
     before = {"status": assessment.status}
     assessment.status = new
+    if new == Status.SUBMITTED:
+        assessment.submitted_by = actor
     if new == Status.CHANGES_REQUESTED:
         assessment.review_comment = comment
     if new == Status.APPROVED:
@@ -196,6 +198,11 @@ def change_status(assessment: Assessment, actor: User, new: Status, comment: str
     audit.record(actor.email, "status_changed", assessment.organisation_id, target(assessment),
                  before=before, after={"status": new.value, "comment": comment})
     _commit_change(assessment)
+
+
+def needs_another_approver(assessment: Assessment, user: User) -> bool:
+    """Whether the organisation's two-person rule stops ``user`` approving: they submitted it."""
+    return assessment.organisation.separate_approver and assessment.submitted_by_id == user.id
 
 
 def new_version(assessment: Assessment, actor: User) -> Assessment:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dpup.storage.db import db
@@ -57,6 +58,9 @@ class Organisation(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     # Whether frontline checklists may be used without logging in, through the organisation's link.
     public_checklists: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Two-person review: whoever submits an assessment cannot also approve it. Off by default, as
+    # many small providers have only one privacy officer.
+    separate_approver: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -148,8 +152,9 @@ class Assessment(db.Model):
     __tablename__ = "assessment"
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
     organisation_name: Mapped[str] = mapped_column(String(200))
     initiative: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -167,7 +172,8 @@ class Assessment(db.Model):
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id"), nullable=True)
 
     organisation: Mapped[Organisation] = relationship()
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
 
     trees: Mapped[list[AssessmentTree]] = relationship(
         back_populates="assessment", order_by="AssessmentTree.position", cascade="all, delete-orphan"
@@ -179,6 +185,7 @@ class Assessment(db.Model):
     __mapper_args__ = {"version_id_col": version}
     # The assessments list (store.visible_to): one organisation's, most recently changed first. With
     # this index the page is read in order from the index instead of sorting the whole organisation.
+    # It also serves every lookup by organisation, so organisation_id needs no index of its own.
     __table_args__ = (Index("ix_assessment_organisation_updated", "organisation_id", "updated_at", "id"),)
 
     def answers_for(self, tree_id: str) -> dict[str, AnswerRecord]:

@@ -177,6 +177,12 @@ class SettingsForm(FlaskForm):
     public_checklists = BooleanField("Let people use the frontline checklists without logging in",
                                      description="Through your organisation's checklist link. Results can "
                                                  "only be saved by people who are logged in.")
+    separate_approver = BooleanField("Two-person review: someone other than the person who submitted an "
+                                     "assessment must approve it",
+                                     description="Leave this off if only one person in your organisation "
+                                                 "can approve assessments.")
+
+    SETTINGS = ("public_checklists", "separate_approver")
 
 
 class ReviewForm(FlaskForm):

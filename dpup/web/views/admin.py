@@ -77,10 +77,11 @@ def settings():
     organisation = current_user.organisation
     form = SettingsForm(obj=organisation)
     if form.validate_on_submit():
-        before = {"public_checklists": organisation.public_checklists}
-        organisation.public_checklists = form.public_checklists.data
+        before = {name: getattr(organisation, name) for name in form.SETTINGS}
+        for name in form.SETTINGS:
+            setattr(organisation, name, form[name].data)
         audit.record(current_user.email, "settings_changed", organisation.id, f"organisation:{organisation.public_id}",
-                     before=before, after={"public_checklists": organisation.public_checklists})
+                     before=before, after={name: getattr(organisation, name) for name in form.SETTINGS})
         db.session.commit()
         flash("Settings saved.")
         return redirect(url_for(".settings"))

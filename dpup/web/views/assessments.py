@@ -92,6 +92,7 @@ def _show(assessment: Assessment, review_form: ReviewForm, status: int = 200):
     return render_template("assessments/show.html", assessment=assessment, action_form=ActionForm(),
                            review_form=review_form, progress=store.progress(library(), assessment),
                            status=Status(assessment.status),
+                           needs_another_approver=store.needs_another_approver(assessment, current_user),
                            history=audit.events_for(assessment.organisation_id, store.target(assessment))), status
 
 
@@ -116,15 +117,27 @@ def review(public_id: str):
     form = ReviewForm()
     if assessment.status != Status.SUBMITTED:
         abort(409)
-    if form.validate_on_submit() and not (form.decision.data == "changes" and not (form.comment.data or "").strip()):
+    valid = form.validate_on_submit()
+    if _review_allowed(form, assessment) and valid:
         approve = form.decision.data == "approve"
         store.change_status(assessment, current_user, Status.APPROVED if approve else Status.CHANGES_REQUESTED,
                             (form.comment.data or "").strip())
         flash("Approved and signed off." if approve else "Sent back with your comments.")
         return redirect(url_for(".show", public_id=public_id))
+    return _show(assessment, form, 400)
+
+
+def _review_allowed(form: ReviewForm, assessment: Assessment) -> bool:
+    """The review rules the form's own validators cannot know; each broken one adds its error."""
+    allowed = True
     if form.decision.data == "changes" and not (form.comment.data or "").strip():
         form.comment.errors = [*form.comment.errors, "Say what needs to change."]
-    return _show(assessment, form, 400)
+        allowed = False
+    if form.decision.data == "approve" and store.needs_another_approver(assessment, current_user):
+        form.decision.errors = [*form.decision.errors, "You submitted this assessment, so someone else must "
+                                                       "approve it. You can still ask for changes."]
+        allowed = False
+    return allowed
 
 
 @bp.post("/<public_id>/new-version")
