@@ -448,6 +448,18 @@ def test_a_recorded_approval_fills_the_sign_off_block(app, finished):
     assert "Name: Privacy Officer kt" in render_markdown(report)
 
 
+def test_the_cover_says_who_submitted_it_in_every_format(app, finished, officer):
+    assert "Submitted by" not in dict(report_of(app, finished).facts)  # a draft: nobody has yet
+    approve(app, finished)
+    report = report_of(app, finished)
+    assert ("Submitted by", "Privacy Officer kt") in report.facts
+    _, pages = pdf_text(pdf_module.render_pdf(report))
+    assert "Submitted by" in pages[0] and "Privacy Officer kt" in pages[0]
+    assert "- **Submitted by:** Privacy Officer kt" in render_markdown(report)
+    html = officer.get(f"/assessments/{finished}/report").get_data(as_text=True)
+    assert "<dt>Submitted by</dt><dd>Privacy Officer kt</dd>" in html
+
+
 @pytest.mark.parametrize("fmt", ["pdf", "md", "html"])
 def test_cli_writes_each_format(app, finished, tmp_path, fmt):
     out = tmp_path / f"report.{fmt}"

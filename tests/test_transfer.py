@@ -10,7 +10,8 @@ from dpup.cli import main
 from dpup.reports.markdown import render_markdown
 from dpup.reports.model import build_report
 from dpup.storage.db import db
-from dpup.storage.models import Assessment, Organisation
+from dpup.storage import assessments as store
+from dpup.storage.models import Assessment, Organisation, Status, User
 from tests.conftest import TEST_CONTENT, TEST_TREES, make_app
 from tests.test_flow import answer, start
 
@@ -45,7 +46,7 @@ def target_app(tmp_path):
 
 def test_round_trip_gives_identical_reports(app, exported, tmp_path):
     data = json.loads(exported.read_text())
-    assert data["format"] == "dpup-export" and data["version"] == 1
+    assert data["format"] == "dpup-export" and data["version"] == 2
     assert data["assessments"][0]["history"] and data["tree_versions"][0]["source"].startswith("id: journey")
     (tmp_path / "target").mkdir()
     target = target_app(tmp_path)
@@ -63,6 +64,35 @@ def test_round_trip_gives_identical_reports(app, exported, tmp_path):
         db.session.commit()
     assert app.test_cli_runner().invoke(main, ["import", str(back)]).exit_code == 0
     assert reports(app) == before
+
+
+def test_who_submitted_moves_too_and_version_1_files_still_import(app, client, tmp_path):
+    public_id = start(client)
+    with app.app_context():
+        officer = db.session.scalar(db.select(User).filter_by(email="privacy_officer@own.example"))
+        store.change_status(db.session.scalar(db.select(Assessment).filter_by(public_id=public_id)), officer,
+                            Status.SUBMITTED)
+    path = tmp_path / "export.json"
+    assert app.test_cli_runner().invoke(main, ["export", "--organisation", "Te Whare Tiaki Trust",
+                                               "-o", str(path)]).exit_code == 0
+    data = json.loads(path.read_text())
+    assert data["assessments"][0]["submitted_by"]["name"] == "Privacy Officer own"
+    (tmp_path / "target").mkdir()
+    target = target_app(tmp_path)
+    assert target.test_cli_runner().invoke(main, ["import", str(path)]).exit_code == 0
+    assert reports(target) == reports(app)
+    assert "**Submitted by:** Privacy Officer own" in reports(target)[public_id]
+
+    # A file written by a dpup of export version 1 has no submitted_by; it still imports.
+    version_1 = {**data, "version": 1,
+                 "assessments": [{k: v for k, v in a.items() if k != "submitted_by"} for a in data["assessments"]]}
+    path.write_text(json.dumps(version_1))
+    (tmp_path / "old").mkdir()
+    older = make_app(tmp_path / "old", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'old.sqlite'}",
+                     TREES_DIR=str(TEST_TREES), CONTENT_DIR=str(TEST_CONTENT))
+    result = older.test_cli_runner().invoke(main, ["import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Submitted by" not in reports(older)[public_id]
 
 
 @pytest.mark.parametrize("breakage, message", [

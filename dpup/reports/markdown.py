@@ -62,12 +62,7 @@ def render_markdown(report: Report) -> str:
     add = out.extend
 
     add([f"# DPUP assessment: {inline(report.initiative)}", ""])
-    add([f"- **Organisation:** {inline(report.organisation)}",
-         f"- **Assessed by:** {inline(report.assessed_by)}",
-         f"- **Status:** {inline(report.status)}",
-         f"- **Started:** {report.started_text}",
-         f"- **Last changed:** {report.updated_text}",
-         f"- **Report made:** {report.generated_text}", ""])
+    add([*(f"- **{label}:** {inline(value)}" for label, value in report.facts), ""])
     if report.description:
         add([text(report.description), ""])
 

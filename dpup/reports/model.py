@@ -184,6 +184,7 @@ class Report:
     by_principle: tuple[PrincipleGroup, ...]
     public_id: str = ""
     assessed_by: str = ""
+    submitted_by: str = ""  # who last submitted it for review, when it has been
     trees_used: tuple[TreeUsed, ...] = ()
     by_severity: tuple[SeverityGroup, ...] = ()
     action_plan: tuple[ActionRow, ...] = ()
@@ -203,6 +204,19 @@ class Report:
         """Name, role, date and signature, each with what was recorded (blank lines to sign by hand)."""
         s = self.signoff
         return tuple(zip(self.signoff_fields, (s.name, s.role, s.date, "") if s else ("", "", "", ""), strict=True))
+
+    @property
+    def facts(self) -> tuple[tuple[str, str], ...]:
+        """The cover's label and value pairs, the same in every format."""
+        return (
+            ("Organisation", self.organisation),
+            ("Assessed by", self.assessed_by),
+            *((("Submitted by", self.submitted_by),) if self.submitted_by else ()),
+            ("Status", self.status),
+            ("Started", self.started_text),
+            ("Last changed", self.updated_text),
+            ("Report made", self.generated_text),
+        )
 
     @property
     def started_text(self) -> str:
@@ -255,6 +269,7 @@ def build_report(library: Library, assessment: Assessment) -> Report:
         by_principle=_by_principle(findings, principle_order),
         public_id=assessment.public_id,
         assessed_by=_assessed_by(assessment),
+        submitted_by=assessment.submitted_by.name if assessment.submitted_by else "",
         trees_used=tuple(TreeUsed(s.title, s.tree_id, s.version, s.content_hash, s.status) for s in sections),
         by_severity=tuple(
             SeverityGroup(sev, sev.label, len(group), _by_principle(group, principle_order))

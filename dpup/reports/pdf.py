@@ -577,16 +577,8 @@ def _story(report: Report) -> list[Flowable]:
 
 
 def _cover(report: Report) -> list[Flowable]:
-    facts = [
-        ("Organisation", report.organisation),
-        ("Assessed by", report.assessed_by),
-        ("Status", report.status),
-        ("Started", report.started_text),
-        ("Last changed", report.updated_text),
-        ("Report made", report.generated_text),
-    ]
     facts_table = Table(
-        [[_t(k, "small"), _t(v)] for k, v in facts], colWidths=[32 * mm, WIDTH - 32 * mm], hAlign="LEFT",
+        [[_t(k, "small"), _t(v)] for k, v in report.facts], colWidths=[32 * mm, WIDTH - 32 * mm], hAlign="LEFT",
         style=TableStyle([FONT_CMD, ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                           ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]),
     )

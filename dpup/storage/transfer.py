@@ -33,7 +33,9 @@ from dpup.storage.models import (
 )
 
 EXPORT_FORMAT = "dpup-export"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2
+# Version 2 added who submitted each assessment (``submitted_by``); version 1 files still import.
+READABLE_VERSIONS = (1, 2)
 MAX_TEXT = 100_000
 
 
@@ -94,6 +96,7 @@ class AssessmentOut(_Strict):
     revision: int = Field(ge=1)
     previous: str | None = None
     created_by: PersonOut | None = None
+    submitted_by: PersonOut | None = None
     trees: list[PinnedTreeOut] = Field(min_length=1)
     answers: list[AnswerOut] = []
     history: list[EventOut] = []
@@ -142,8 +145,8 @@ def _export_assessment(a: Assessment, by_id: dict[int, str]) -> dict:
         "status": a.status, "review_comment": a.review_comment, "signed_off_by": a.signed_off_by,
         "signed_off_role": a.signed_off_role, "signed_off_at": _iso(a.signed_off_at), "revision": a.revision,
         "previous": by_id.get(a.previous_id),
-        "created_by": {"email": a.created_by.email, "name": a.created_by.name, "role": a.created_by.role}
-        if a.created_by else None,
+        "created_by": _person_out(a.created_by),
+        "submitted_by": _person_out(a.submitted_by),
         "trees": [{"tree_id": p.tree_id, "content_hash": p.content_hash, "position": p.position} for p in a.trees],
         "answers": [{"tree_id": r.tree_id, "node_id": r.node_id, "value": r.value, "note": r.note,
                      "reason": r.reason, "action_owner": r.action_owner, "action_due": r.action_due,
@@ -152,6 +155,10 @@ def _export_assessment(a: Assessment, by_id: dict[int, str]) -> dict:
         "history": [{"at": _iso(e.at), "actor": e.actor, "action": e.action, "before": e.before, "after": e.after}
                     for e in reversed(history)],
     }
+
+
+def _person_out(user: User | None) -> dict | None:
+    return {"email": user.email, "name": user.name, "role": user.role} if user else None
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -165,9 +172,9 @@ def parse_export(text: str) -> ExportFile:
         raise TransferError(f"not a JSON file (line {exc.lineno}: {exc.msg})") from exc
     if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
         raise TransferError("not a dpup export file (no \"format\": \"dpup-export\")")
-    if data.get("version") != EXPORT_VERSION:
-        raise TransferError(f"export version {data.get('version')!r} is not supported; this dpup reads version "
-                           f"{EXPORT_VERSION}")
+    if data.get("version") not in READABLE_VERSIONS:
+        raise TransferError(f"export version {data.get('version')!r} is not supported; this dpup reads versions "
+                           f"{', '.join(map(str, READABLE_VERSIONS))}")
     try:
         return ExportFile.model_validate(data)
     except ValidationError as exc:
@@ -247,13 +254,14 @@ def _person(organisation: Organisation, person: PersonOut) -> User:
 
 def _add_assessment(organisation: Organisation, item: AssessmentOut, added: dict[str, Assessment]) -> Assessment:
     creator = _person(organisation, item.created_by) if item.created_by else None
+    submitter = _person(organisation, item.submitted_by) if item.submitted_by else None
     previous = added.get(item.previous) if item.previous else None
     assessment = Assessment(
         public_id=item.public_id, organisation_id=organisation.id, organisation_name=item.organisation_name,
         initiative=item.initiative, description=item.description, created_at=item.created_at,
         status=item.status.value, review_comment=item.review_comment, signed_off_by=item.signed_off_by,
         signed_off_role=item.signed_off_role, signed_off_at=item.signed_off_at, revision=item.revision,
-        previous_id=previous.id if previous else None, created_by=creator,
+        previous_id=previous.id if previous else None, created_by=creator, submitted_by=submitter,
     )
     for pinned in item.trees:
         assessment.trees.append(AssessmentTree(**pinned.model_dump()))
