@@ -100,7 +100,7 @@ def tree_show(tree_id: str) -> None:
     found = library.trees.get(tree_id)
     if found is None:
         raise click.ClickException(f"no tree '{tree_id}'; there are: {', '.join(sorted(library.trees))}")
-    click.echo("\n".join(outline_lines(outline(found))))
+    click.echo("\n".join(outline_lines(outline(found, library.vocabulary))))
 
 
 @main.command()

@@ -32,10 +32,6 @@ class Severity(StrEnum):
     def rank(self) -> int:
         return list(Severity).index(self)
 
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
-
 
 class AnswerKind(StrEnum):
     YES_NO = "yes_no"
@@ -46,19 +42,12 @@ class AnswerKind(StrEnum):
 
 
 class Verdict(StrEnum):
+    """What an outcome tells the organisation to do. What each is called is in vocabulary.yaml."""
+
     PROCEED = "proceed"
     PROCEED_WITH_ACTIONS = "proceed_with_actions"
     SEEK_ADVICE = "seek_advice"
     STOP = "stop"
-
-    @property
-    def label(self) -> str:
-        return {
-            "proceed": "Go ahead",
-            "proceed_with_actions": "Go ahead once the actions are done",
-            "seek_advice": "Pause and seek advice",
-            "stop": "Stop",
-        }[self.value]
 
 
 class Tags(Strict):
@@ -181,12 +170,6 @@ class OutcomeNode(Strict):
     def successors(self) -> list[str]:
         return []
 
-    @property
-    def heading(self) -> str:
-        """"Verdict: title", or just the title when it already says the verdict."""
-        if self.title.lower().startswith(self.verdict.label.lower()):
-            return self.title
-        return f"{self.verdict.label}: {self.title}"
 
 
 Node = Annotated[Union[QuestionNode, OutcomeNode], Field(discriminator="type")]
@@ -306,6 +289,25 @@ class Vocabulary(Strict):
     five_safes: tuple[Term, ...] = ()
     tikanga: tuple[Term, ...] = ()
     maori_terms: tuple[str, ...] = Field(default=(), description="Māori words and phrases to mark lang=mi.")
+    verdicts: dict[Verdict, str] = Field(description="What each outcome verdict is called on screen and in reports.")
+    severities: dict[Severity, str] = Field(description="What each finding severity is called.")
+
+    @model_validator(mode="after")
+    def _every_verdict_and_severity_has_words(self) -> Vocabulary:
+        for kind, members in (("verdicts", Verdict), ("severities", Severity)):
+            missing = [m.value for m in members if not getattr(self, kind).get(m)]
+            if missing:
+                raise ValueError(f"{kind} has no wording for {', '.join(missing)}")
+        return self
+
+    def label(self, member: Verdict | Severity) -> str:
+        """What a verdict or a severity is called."""
+        return self.verdicts[member] if isinstance(member, Verdict) else self.severities[member]
+
+    def outcome_heading(self, node: OutcomeNode) -> str:
+        """"Verdict: title", or just the title when it already says the verdict."""
+        verdict = self.label(node.verdict)
+        return node.title if node.title.lower().startswith(verdict.lower()) else f"{verdict}: {node.title}"
 
     def ids(self, kind: str) -> set[str]:
         return {t.id for t in getattr(self, kind)}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dpup.engine.model import OutcomeNode, QuestionNode, Tree
+from dpup.engine.model import OutcomeNode, QuestionNode, Tree, Vocabulary
 
 
 @dataclass
@@ -16,6 +16,7 @@ class OutlineNode:
     node: QuestionNode | OutcomeNode
     branches: list[Branch] = field(default_factory=list)
     seen_before: bool = False
+    verdict: str = ""  # an outcome's verdict, in the vocabulary's words
 
 
 @dataclass
@@ -25,7 +26,7 @@ class Branch:
     target: OutlineNode
 
 
-def outline(tree: Tree) -> OutlineNode:
+def outline(tree: Tree, vocabulary: Vocabulary) -> OutlineNode:
     shown: set[str] = set()
 
     def build(node_id: str) -> OutlineNode:
@@ -33,20 +34,22 @@ def outline(tree: Tree) -> OutlineNode:
         if node_id in shown:
             return OutlineNode(node, seen_before=True)
         shown.add(node_id)
+        if isinstance(node, OutcomeNode):
+            return OutlineNode(node, verdict=vocabulary.label(node.verdict))
         item = OutlineNode(node)
-        if isinstance(node, QuestionNode):
-            item.branches = [Branch(label, finding, build(target)) for label, finding, target in _branches(node)]
+        item.branches = [Branch(label, finding, build(target))
+                         for label, finding, target in _branches(node, vocabulary)]
         return item
 
     return build(tree.start)
 
 
-def _branches(node: QuestionNode):
+def _branches(node: QuestionNode, vocabulary: Vocabulary):
     for route in node.routes:
         yield "If the earlier answers match a rule", None, route.next
     for option in node.options:
         if option.next:
-            finding = f"{option.finding.severity.label}: {option.finding.text}" if option.finding else None
+            finding = option.finding and f"{vocabulary.label(option.finding.severity)}: {option.finding.text}"
             yield f"“{option.display}”", finding, option.next
     if node.next:
         others = [o for o in node.options if not o.next]
@@ -61,7 +64,7 @@ def outline_lines(item: OutlineNode, depth: int = 0) -> list[str]:
     if item.seen_before:
         return [f"{pad}→ {node.id} (shown above)"]
     if isinstance(node, OutcomeNode):
-        return [f"{pad}■ {node.id}: {node.verdict.label}: {node.title}"]
+        return [f"{pad}■ {node.id}: {item.verdict}: {node.title}"]
     lines = [f"{pad}? {node.id}: {node.prompt}  [{node.kind}]"]
     for branch in item.branches:
         extra = f"  ⚑ {branch.finding}" if branch.finding else ""

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from html import unescape
 
 from dpup.engine import Library, QuestionNode, Severity
+from dpup.engine.model import OutcomeNode, Vocabulary
 from dpup.engine.walk import RaisedFinding
 from dpup.markup import render_markdown
 from dpup.storage.assessments import progress, to_answer
@@ -61,6 +62,7 @@ class AnswerRow:
 @dataclass(frozen=True)
 class FindingRow:
     severity: Severity
+    severity_label: str
     text: str
     action: str
     principles: tuple[str, ...]
@@ -69,10 +71,6 @@ class FindingRow:
     question: str
     action_owner: str = ""
     action_due: str = ""
-
-    @property
-    def severity_label(self) -> str:
-        return self.severity.label
 
     @property
     def principle_names(self) -> str:
@@ -243,7 +241,7 @@ def build_report(library: Library, assessment: Assessment) -> Report:
         sections.append(TreeSection(
             tree_id=item.tree.id, title=item.tree.title, version=item.tree.version,
             content_hash=item.pinned.content_hash, complete=item.walk.is_complete,
-            outcome=_outcome(item.walk.outcome),
+            outcome=_outcome(vocab, item.walk.outcome),
             answers=tuple(_answer_row(s.node, s.answer) for s in item.walk.steps),
             unused=tuple(_answer_row(item.tree.node(n), a) for n, a in _unused(assessment, item)),
             findings=tuple(rows),
@@ -259,7 +257,7 @@ def build_report(library: Library, assessment: Assessment) -> Report:
         updated=assessment.updated_at,
         generated=datetime.now(UTC).replace(tzinfo=None),
         summary=_summary(sections, findings),
-        severity_counts=tuple((s.label, sum(f.severity == s for f in findings)) for s in reversed(Severity)),
+        severity_counts=tuple((vocab.label(s), sum(f.severity == s for f in findings)) for s in reversed(Severity)),
         principle_ratings=tuple(_rating(t, findings, served["principles"], lambda f: f.principles)
                                 for t in vocab.principles),
         guideline_ratings=tuple(_rating(t, findings, served["guidelines"], lambda f: (f.guideline,))
@@ -272,7 +270,7 @@ def build_report(library: Library, assessment: Assessment) -> Report:
         submitted_by=assessment.submitted_by.name if assessment.submitted_by else "",
         trees_used=tuple(TreeUsed(s.title, s.tree_id, s.version, s.content_hash, s.status) for s in sections),
         by_severity=tuple(
-            SeverityGroup(sev, sev.label, len(group), _by_principle(group, principle_order))
+            SeverityGroup(sev, vocab.label(sev), len(group), _by_principle(group, principle_order))
             for sev in reversed(Severity)
             if (group := [f for f in findings if f.severity == sev])
         ),
@@ -334,7 +332,8 @@ def _finding_row(library: Library, tree_title: str, node, finding: RaisedFinding
     principle_names = tuple(vocab.term("principles", p).name for p in finding.principles if vocab.term("principles", p))
     guideline = vocab.term("guidelines", finding.guideline) if finding.guideline else None
     return FindingRow(
-        severity=finding.severity, text=finding.text, action=finding.action or "",
+        severity=finding.severity, severity_label=vocab.label(finding.severity), text=finding.text,
+        action=finding.action or "",
         principles=principle_names, guideline=guideline.name if guideline else "",
         tree=tree_title, question=node.prompt if node else finding.node_id,
         action_owner=finding.action_owner, action_due=finding.action_due,
@@ -346,10 +345,11 @@ def _answer_row(node: QuestionNode, answer) -> AnswerRow:
     return AnswerRow(node.prompt, shown, answer.note, answer.reason, answer.action_owner, answer.action_due)
 
 
-def _outcome(node) -> OutcomeRow | None:
+def _outcome(vocab: Vocabulary, node: OutcomeNode | None) -> OutcomeRow | None:
     if node is None:
         return None
-    return OutcomeRow(node.verdict.label, node.title, node.body, _plain(node.body), node.actions, node.heading)
+    return OutcomeRow(vocab.label(node.verdict), node.title, node.body, _plain(node.body), node.actions,
+                      vocab.outcome_heading(node))
 
 
 def _plain(markdown_text: str) -> str:

@@ -12,12 +12,19 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = lambda text: _marked(render_markdown(text))
     app.jinja_env.filters["mi"] = lambda text: _marked(str(escape(text or "")))
     app.jinja_env.filters["datetime"] = _datetime
+    # Verdicts and severities in the words of vocabulary.yaml: {{ finding.severity | label }}
+    app.jinja_env.filters["label"] = lambda member: _vocabulary().label(member)
+    app.jinja_env.filters["outcome_heading"] = lambda outcome: _vocabulary().outcome_heading(outcome)
     app.jinja_env.globals["zip"] = zip
+
+
+def _vocabulary():
+    return current_app.extensions["dpup.library"].vocabulary
 
 
 def _marked(safe_html: str) -> Markup:
     """Safe HTML (escaped or nh3-sanitised) with Māori words marked lang="mi" for screen readers."""
-    words = current_app.extensions["dpup.library"].vocabulary.maori_words()
+    words = _vocabulary().maori_words()
     # The input is already escaped or nh3-sanitised, so Markup is safe here.
     return Markup(mark_language(safe_html, words))  # nosec B704
 
