@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from dpup.engine import load_library
+from dpup.engine import LibraryError, load_library
 from tests.conftest import TEST_CONTENT, TEST_TREES
 
 GOOD_HEADER = """\
@@ -240,3 +240,30 @@ def test_links_between_pages_must_resolve(tmp_path):
     problems = [str(p) for p in load_library(TEST_TREES, content).problems]
     assert any(p.endswith("a.md:topics/a: link to /pages/topics/b, which does not exist") for p in problems), problems
     assert not any("topics/why" in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (lambda t: t.replace("seek_advice: Pause and seek advice, ", ""),
+         "vocabulary.yaml:(file): verdicts has no wording for seek_advice"),
+        (lambda t: t.replace("advisory: Advisory", "advsory: Advisory"),
+         "vocabulary.yaml:(file): severities.advsory.[key]: Input should be"),
+    ],
+)
+def test_every_verdict_and_severity_needs_wording_in_the_vocabulary(tmp_path, change, expected):
+    (tmp_path / "vocabulary.yaml").write_text(change((TEST_TREES / "vocabulary.yaml").read_text(encoding="utf-8")),
+                                              encoding="utf-8")
+    with pytest.raises(LibraryError) as raised:
+        load_library(tmp_path, TEST_CONTENT)
+    assert any(expected in str(p) for p in raised.value.problems), raised.value.problems
+
+
+def test_the_vocabulary_gives_verdicts_and_severities_their_words(tmp_path):
+    from dpup.engine.model import Severity, Verdict
+
+    text = (TEST_TREES / "vocabulary.yaml").read_text(encoding="utf-8").replace("proceed: Go ahead,", "proceed: Kia haere,")
+    (tmp_path / "vocabulary.yaml").write_text(text, encoding="utf-8")
+    vocabulary = load_library(tmp_path, TEST_CONTENT).vocabulary
+    assert vocabulary.label(Verdict.PROCEED) == "Kia haere"
+    assert vocabulary.label(Severity.STOP) == "Stop" and vocabulary.label(Verdict.STOP) == "Stop"

@@ -6,12 +6,17 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from dpup.engine.content import Page, load_pages
 from dpup.engine.model import Checklist, Tree, Vocabulary
 from dpup.engine.problems import Problem
-from dpup.engine.validate import FILE, Known, check_checklist_file, check_tree_file, iter_files
+from dpup.engine.validate import (
+    FILE,
+    Known,
+    check_checklist_file,
+    check_tree_file,
+    check_vocabulary_file,
+    iter_files,
+)
 from dpup.engine.yamlfile import YamlError, parse_yaml
 
 VOCABULARY_FILE = "vocabulary.yaml"
@@ -41,11 +46,10 @@ class Library:
 
 
 def load_vocabulary(path: Path) -> Vocabulary:
-    try:
-        data = parse_yaml(path.read_text(encoding="utf-8")).data
-        return Vocabulary.model_validate(data)
-    except (OSError, YamlError, ValidationError) as exc:
-        raise LibraryError([Problem(str(path), FILE, f"cannot load the vocabulary: {exc}")]) from exc
+    vocabulary, problems = check_vocabulary_file(path)
+    if vocabulary is None:
+        raise LibraryError(problems)
+    return vocabulary
 
 
 def load_library(trees_dir: Path, content_dir: Path, only: Path | None = None) -> Library:

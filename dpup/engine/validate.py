@@ -337,6 +337,22 @@ def _find_cycle(graph: _Graph) -> list[str] | None:
     return None
 
 
+# --- The vocabulary ---
+
+
+def check_vocabulary_file(path: Path) -> tuple[Vocabulary | None, list[Problem]]:
+    """Parse and validate vocabulary.yaml, reporting problems as tree files do."""
+    report = _Report(str(path))
+    data = _read(path, report, None)
+    if data is None:
+        return None, report.problems
+    try:
+        return Vocabulary.model_validate(data), []
+    except ValidationError as exc:
+        report.add_pydantic(FILE, exc, ())
+        return None, report.problems
+
+
 # --- Checklists ---
 
 
