@@ -200,6 +200,30 @@ def change_status(assessment: Assessment, actor: User, new: Status, comment: str
     _commit_change(assessment)
 
 
+def change_details(assessment: Assessment, actor: User, initiative: str, description: str,
+                   seen_version: int) -> None:
+    """Rename an assessment or change its description, refusing if it changed since the form opened."""
+    if assessment.status not in EDITABLE:
+        raise NotEditable()
+    if assessment.version != seen_version:
+        raise ConflictError()
+    before = {"initiative": assessment.initiative, "description": assessment.description}
+    assessment.initiative, assessment.description = initiative, description
+    audit.record(actor.email, "assessment_details_changed", assessment.organisation_id, target(assessment),
+                 before=before, after={"initiative": initiative, "description": description})
+    _commit_change(assessment)
+
+
+def delete_draft(assessment: Assessment, actor: User) -> None:
+    """Delete a draft nobody has submitted. Submitted, reviewed and approved ones are records: kept."""
+    if assessment.status != Status.DRAFT:
+        raise NotEditable()
+    audit.record(actor.email, "assessment_deleted", assessment.organisation_id, target(assessment),
+                 before={"initiative": assessment.initiative, "revision": assessment.revision})
+    db.session.delete(assessment)
+    db.session.commit()
+
+
 def needs_another_approver(assessment: Assessment, user: User) -> bool:
     """Whether the organisation's two-person rule stops ``user`` approving: they submitted it."""
     return assessment.organisation.separate_approver and assessment.submitted_by_id == user.id

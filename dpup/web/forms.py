@@ -29,12 +29,19 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class StartForm(FlaskForm):
+class DetailsForm(FlaskForm):
+    """What an assessment is about. ``version`` refuses a save over someone else's newer one."""
+
     initiative = StringField(
         "Initiative or project being assessed",
         validators=[DataRequired("Enter the name of the initiative you are assessing."), Length(max=200)],
     )
     description = TextAreaField("Short description", validators=[Optional(), Length(max=5000)])
+    version = HiddenField()
+
+
+class StartForm(DetailsForm):
+    version = None  # a new assessment has no version yet
     trees = MultiCheckboxField("Which parts of DPUP will you assess?",
                                validators=[DataRequired("Choose at least one assessment.")])
 

@@ -78,6 +78,8 @@ PAGES = {
     "question": _question,
     "question with error": _question_with_error,
     "assessment": _goto("/assessments/{id}"),
+    "change name": _goto("/assessments/{id}/details"),
+    "delete draft": _goto("/assessments/{id}/delete"),
     "summary": _goto("/assessments/{id}/trees/{tree}/summary"),
     "report": _goto("/assessments/{id}/report"),
     "checklist": _goto(f"/checklists/{CHECKLIST}"),

@@ -12,7 +12,7 @@ from dpup.storage import assessments as store
 from dpup.storage import audit
 from dpup.storage.models import Assessment, Status
 from dpup.web.auth import can, requires
-from dpup.web.forms import ActionForm, ReviewForm, StartForm, needs_reason, question_form, raises_action
+from dpup.web.forms import ActionForm, DetailsForm, ReviewForm, StartForm, needs_reason, question_form, raises_action
 from dpup.web.views.main import assessable_trees, library
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
@@ -94,6 +94,44 @@ def _show(assessment: Assessment, review_form: ReviewForm, status: int = 200):
                            status=Status(assessment.status),
                            needs_another_approver=store.needs_another_approver(assessment, current_user),
                            history=audit.events_for(assessment.organisation_id, store.target(assessment))), status
+
+
+@bp.route("/<public_id>/details", methods=["GET", "POST"])
+@requires("assessments.edit")
+def details(public_id: str):
+    """Rename the assessment or change its description while it can still be changed."""
+    assessment = _load_editable(public_id)
+    form = DetailsForm(data={"initiative": assessment.initiative, "description": assessment.description,
+                             "version": str(assessment.version)} if request.method == "GET" else None)
+    conflict = False
+    if form.validate_on_submit():
+        try:
+            store.change_details(assessment, current_user, form.initiative.data.strip(),
+                                 (form.description.data or "").strip(), _int(form.version.data))
+        except store.ConflictError:
+            conflict = True  # what they typed stays in the form; the page shows what is saved now
+            form.version.data = str(_load(public_id).version)
+        else:
+            flash("Saved the name and description.")
+            return redirect(url_for(".show", public_id=public_id))
+    status = 409 if conflict else (400 if form.errors else 200)
+    return render_template("assessments/details.html", assessment=assessment, form=form, conflict=conflict), status
+
+
+@bp.route("/<public_id>/delete", methods=["GET", "POST"])
+@requires("assessments.edit")
+def delete(public_id: str):
+    """Ask first, then delete a draft. Once submitted, an assessment is a record and stays."""
+    assessment = _load(public_id)
+    if assessment.status != Status.DRAFT:
+        flash("Only a draft that has not been submitted can be deleted.")
+        return redirect(url_for(".show", public_id=public_id))
+    form = ActionForm()
+    if form.validate_on_submit():
+        store.delete_draft(assessment, current_user)
+        flash(f"Deleted the draft “{assessment.initiative}”.")
+        return redirect(url_for(".index"))
+    return render_template("assessments/delete.html", assessment=assessment, form=form), 400 if form.errors else 200
 
 
 @bp.post("/<public_id>/submit")
