@@ -15,6 +15,10 @@ def test_screenshots_of_the_main_pages(page, phone, finished_assessment):
         screenshot(tab, f"question-{device}")
         tab.goto(f"/assessments/{finished_assessment}/report")
         screenshot(tab, f"report-{device}")
+    page.goto(f"/assessments/{finished_assessment}")
+    screenshot(page, "assessment-desktop")
+    page.goto(f"/assessments/{finished_assessment}/delete")
+    screenshot(page, "delete-draft-desktop")
 
     phone.goto("/checklists/see-or-correct")
     phone.locator("details.item-help summary").first.tap()
@@ -27,4 +31,4 @@ def test_screenshots_of_the_main_pages(page, phone, finished_assessment):
 
     phone.goto("/start")
     screenshot(phone, "navigator-phone")
-    assert len(list(SCREENSHOTS.glob("*.png"))) >= 11
+    assert len(list(SCREENSHOTS.glob("*.png"))) >= 13
