@@ -205,7 +205,8 @@ def test_review_workflow_and_audit_trail(app, login_as, people):
     assert "Yes" in text_of(board.get(f"/assessments/{public_id}/report"))
 
     history = text_of(officer.get(f"/assessments/{public_id}"))
-    assert "answer changed: views → service-users, whanau (was service-users)" in history
+    assert "answer changed: Whose views did you seek? → Service users, Whānau (was Service users)" in history
+    assert "status changed: changes requested (“Add the funder's views.”)" in history
     actions = [e[1] for e in events(app) if e[2] == f"assessment:{public_id}"]
     for action in ("assessment_created", "answer_changed", "status_changed"):
         assert action in actions

@@ -15,6 +15,8 @@ def test_renaming_shows_everywhere_and_is_audited(app, client):
     assert "Saved the name and description." in shown and "Whānau outcomes dashboard" in shown
     assert "Quarterly, not monthly." in shown
     assert "Whānau outcomes dashboard" in text_of(client.get("/assessments/"))
+    assert ("assessment details changed: renamed from “Client outcomes dashboard” to “Whānau outcomes dashboard”"
+            in shown)
     assert "# DPUP assessment: Whānau outcomes dashboard" in client.get(f"/assessments/{public_id}/report.md").text
     with app.app_context():
         event = db.session.scalars(db.select(AuditEvent).filter_by(action="assessment_details_changed")).one()

@@ -89,11 +89,38 @@ def show(public_id: str):
 
 
 def _show(assessment: Assessment, review_form: ReviewForm, status: int = 200):
+    progress = store.progress(library(), assessment)
     return render_template("assessments/show.html", assessment=assessment, action_form=ActionForm(),
-                           review_form=review_form, progress=store.progress(library(), assessment),
-                           status=Status(assessment.status),
+                           review_form=review_form, progress=progress, status=Status(assessment.status),
                            needs_another_approver=store.needs_another_approver(assessment, current_user),
-                           history=audit.events_for(assessment.organisation_id, store.target(assessment))), status
+                           history=_history(assessment, progress)), status
+
+
+def _history(assessment: Assessment, progress) -> list[tuple]:
+    """The assessment's audit events, newest first, each with what changed in words a reviewer reads."""
+    questions = {(item.tree.id, node.id): node for item in progress for node in item.tree.questions}
+    return [(event, _what_changed(event.before or {}, event.after or {}, questions))
+            for event in audit.events_for(assessment.organisation_id, store.target(assessment))]
+
+
+def _what_changed(before: dict, after: dict, questions: dict) -> str:
+    if "node" in after:
+        node = questions.get((after.get("tree"), after["node"]))
+        text = f"{node.prompt if node else after['node']} → {_shown(node, after.get('value'))}"
+        return text + (f" (was {_shown(node, before.get('value'))})" if before else "")
+    if "status" in after:
+        text = Status(after["status"]).label.lower()
+        return text + (f" (“{after['comment']}”)" if after.get("comment") else "")
+    if "initiative" in after and before.get("initiative") != after["initiative"]:
+        return f"renamed from “{before.get('initiative')}” to “{after['initiative']}”"
+    return ""
+
+
+def _shown(node: QuestionNode | None, value) -> str:
+    """An answer as the person chose it: option labels rather than stored values."""
+    values = value if isinstance(value, list) else [value or ""]
+    option = node.option if node else (lambda _: None)
+    return ", ".join(option(v).display if option(v) else v for v in values)
 
 
 @bp.route("/<public_id>/details", methods=["GET", "POST"])
