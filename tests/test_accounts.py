@@ -364,3 +364,28 @@ def test_two_person_review_still_lets_the_submitter_ask_for_changes(app, login_a
     public_id = _submitted_assessment(officer)
     assert _review(officer, public_id, "changes", comment="I missed the funder.").status_code == 302
     assert "Status: Changes requested" in text_of(officer.get(f"/assessments/{public_id}"))
+
+
+def test_the_list_filters_by_status_and_keeps_the_filter_across_pages(app, login_as, people):
+    from dpup.storage import assessments as store
+    from dpup.storage.models import Status
+
+    with app.app_context():
+        officer = db.session.query(User).filter_by(email=people["own"]["privacy_officer"]).one()
+        for i in range(53):
+            a = store.start_assessment(app.extensions["dpup.library"], officer, f"Waiting {i:02d}", "", ["journey"])
+            a.status = Status.SUBMITTED
+        store.start_assessment(app.extensions["dpup.library"], officer, "Still a draft", "", ["journey"])
+        db.session.commit()
+    client = login_as("privacy_officer")
+    waiting = client.get("/assessments/?status=submitted").text
+    assert waiting.count('">Waiting ') == 50 and "Still a draft" not in waiting
+    assert 'aria-current="page">Submitted for review<' in waiting
+    assert "/assessments/?page=2&amp;status=submitted" in waiting
+    second = text_of(client.get("/assessments/?page=2&status=submitted"))
+    assert "Waiting 00" in second and "Still a draft" not in second
+    drafts = text_of(client.get("/assessments/?status=draft"))
+    assert "Still a draft" in drafts and "Waiting" not in drafts
+    assert "No assessments are “approved”." in text_of(client.get("/assessments/?status=approved"))
+    everything = text_of(client.get("/assessments/?status=nonsense"))  # an unknown filter shows everything
+    assert "Still a draft" in everything and "Waiting 52" in everything

@@ -77,17 +77,20 @@ def get_assessment(public_id: str, organisation_id: int) -> Assessment | None:
     return db.session.scalar(_ASSESSMENT, {"public_id": public_id, "organisation_id": organisation_id})
 
 
-def visible_to(user: User):
-    """The assessments a person may list: board viewers see approved ones only."""
+def visible_to(user: User, status: Status | None = None):
+    """The assessments a person may list, optionally of one status: board viewers see approved ones only."""
     query = select(Assessment).where(Assessment.organisation_id == user.organisation_id)
     if user.role == Role.BOARD:
         query = query.where(Assessment.status == Status.APPROVED)
+    if status is not None:
+        query = query.where(Assessment.status == status)
     return query.order_by(Assessment.updated_at.desc(), Assessment.id.desc())
 
 
-def list_assessments(user: User, page: int = 1, per_page: int = 50) -> tuple[list[Assessment], bool]:
+def list_assessments(user: User, page: int = 1, per_page: int = 50,
+                     status: Status | None = None) -> tuple[list[Assessment], bool]:
     """One page of assessments, and whether there is another page after it."""
-    rows = list(db.session.scalars(visible_to(user).offset((page - 1) * per_page).limit(per_page + 1)))
+    rows = list(db.session.scalars(visible_to(user, status).offset((page - 1) * per_page).limit(per_page + 1)))
     return rows[:per_page], len(rows) > per_page
 
 

@@ -186,7 +186,10 @@ class Assessment(db.Model):
     # The assessments list (store.visible_to): one organisation's, most recently changed first. With
     # this index the page is read in order from the index instead of sorting the whole organisation.
     # It also serves every lookup by organisation, so organisation_id needs no index of its own.
-    __table_args__ = (Index("ix_assessment_organisation_updated", "organisation_id", "updated_at", "id"),)
+    __table_args__ = (Index("ix_assessment_organisation_updated", "organisation_id", "updated_at", "id"),
+                      # The same list filtered by status ("waiting for review"), read in order too.
+                      Index("ix_assessment_organisation_status_updated", "organisation_id", "status", "updated_at",
+                            "id"))
 
     def answers_for(self, tree_id: str) -> dict[str, AnswerRecord]:
         return {a.node_id: a for a in self.answers if a.tree_id == tree_id}

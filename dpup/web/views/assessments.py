@@ -29,9 +29,10 @@ def _never_cache(response):
 @requires("reports.read_approved")
 def index():
     page = max(request.args.get("page", 1, type=int), 1)
-    assessments, more = store.list_assessments(current_user, page)
+    status = request.args.get("status", type=Status)  # an unknown one (ValueError) shows every assessment
+    assessments, more = store.list_assessments(current_user, page, status=status)
     return render_template("assessments/index.html", assessments=assessments, page=page, more=more,
-                           status_label=lambda status: Status(status).label)
+                           status=status, statuses=list(Status), status_label=lambda status: Status(status).label)
 
 
 @bp.route("/new", methods=["GET", "POST"])
