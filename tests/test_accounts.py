@@ -264,16 +264,19 @@ def test_home_page_offers_set_up_on_a_fresh_install(app, anon):
     assert "Set up dpup" in text_of(anon.get("/"))
 
 
-def test_board_viewers_list_links_to_reports_and_the_list_is_paginated(app, login_as, people):
+def _many_assessments(app, people, name: str, count: int, status: str) -> None:
+    """``count`` assessments named "<name> 00", "<name> 01"..., started by the privacy officer, in ``status``."""
     from dpup.storage import assessments as store
-    from dpup.storage.models import Status
 
     with app.app_context():
         officer = db.session.query(User).filter_by(email=people["own"]["privacy_officer"]).one()
-        for i in range(55):
-            a = store.start_assessment(app.extensions["dpup.library"], officer, f"Initiative {i:02d}", "", ["journey"])
-            a.status = Status.APPROVED
+        for i in range(count):
+            store.start_assessment(app.extensions["dpup.library"], officer, f"{name} {i:02d}", "", ["journey"]).status = status
         db.session.commit()
+
+
+def test_board_viewers_list_links_to_reports_and_the_list_is_paginated(app, login_as, people):
+    _many_assessments(app, people, "Initiative", 55, "approved")
     board = login_as("board")
     first = board.get("/assessments/").get_data(as_text=True)
     assert first.count("/report\">Initiative") == 50 and "Page 1" in first and "?page=2" in first
@@ -367,16 +370,8 @@ def test_two_person_review_still_lets_the_submitter_ask_for_changes(app, login_a
 
 
 def test_the_list_filters_by_status_and_keeps_the_filter_across_pages(app, login_as, people):
-    from dpup.storage import assessments as store
-    from dpup.storage.models import Status
-
-    with app.app_context():
-        officer = db.session.query(User).filter_by(email=people["own"]["privacy_officer"]).one()
-        for i in range(53):
-            a = store.start_assessment(app.extensions["dpup.library"], officer, f"Waiting {i:02d}", "", ["journey"])
-            a.status = Status.SUBMITTED
-        store.start_assessment(app.extensions["dpup.library"], officer, "Still a draft", "", ["journey"])
-        db.session.commit()
+    _many_assessments(app, people, "Waiting", 53, "submitted")
+    _many_assessments(app, people, "Still a draft", 1, "draft")
     client = login_as("privacy_officer")
     waiting = client.get("/assessments/?status=submitted").text
     assert waiting.count('">Waiting ') == 50 and "Still a draft" not in waiting
@@ -388,4 +383,4 @@ def test_the_list_filters_by_status_and_keeps_the_filter_across_pages(app, login
     assert "Still a draft" in drafts and "Waiting" not in drafts
     assert "No assessments are “approved”." in text_of(client.get("/assessments/?status=approved"))
     everything = text_of(client.get("/assessments/?status=nonsense"))  # an unknown filter shows everything
-    assert "Still a draft" in everything and "Waiting 52" in everything
+    assert "Still a draft 00" in everything and "Waiting 52" in everything
