@@ -46,12 +46,16 @@ class StartForm(DetailsForm):
                                validators=[DataRequired("Choose at least one assessment.")])
 
 
+def _optional_text():
+    return [Optional(), Length(max=MAX_TEXT)]
+
+
 class QuestionForm(FlaskForm):
     """The fields every question has; the answer field is added per node by ``question_form``."""
 
-    note = TextAreaField("Note (optional)", validators=[Optional(), Length(max=MAX_TEXT)],
+    note = TextAreaField("Note (optional)", validators=_optional_text(),
                          description="Anything a reviewer should know: evidence, context, who you asked.")
-    reason = TextAreaField("Reason", validators=[Optional(), Length(max=MAX_TEXT)])
+    reason = TextAreaField("Reason", validators=_optional_text())
     action_owner = StringField("Who will do the action? (optional)", validators=[Optional(), Length(max=200)])
     action_due = StringField(
         "Due date (optional)",
@@ -93,7 +97,7 @@ def _build_form_class(node: QuestionNode) -> type[QuestionForm]:
     asking = [o for o in node.options if o.ask_reason]
     if asking:
         Form.reason = TextAreaField(
-            asking[0].ask_reason, validators=[Optional(), Length(max=MAX_TEXT)],
+            asking[0].ask_reason, validators=_optional_text(),
             description="Only needed if you answer " + " or ".join(f"“{o.display}”" for o in asking) + ".")
     return Form
 

@@ -9,8 +9,8 @@ from wtforms.fields.choices import SelectChoice
 from dpup.engine import AnswerError, QuestionNode, parse_answer
 from dpup.reports.model import build_report
 from dpup.storage import assessments as store
-from dpup.storage import audit
 from dpup.storage.models import Assessment, Status
+from dpup.web import history
 from dpup.web.auth import can, requires
 from dpup.web.forms import ActionForm, DetailsForm, ReviewForm, StartForm, needs_reason, question_form, raises_action
 from dpup.web.views.main import assessable_trees, library
@@ -94,34 +94,7 @@ def _show(assessment: Assessment, review_form: ReviewForm, status: int = 200):
     return render_template("assessments/show.html", assessment=assessment, action_form=ActionForm(),
                            review_form=review_form, progress=progress, status=Status(assessment.status),
                            needs_another_approver=store.needs_another_approver(assessment, current_user),
-                           history=_history(assessment, progress)), status
-
-
-def _history(assessment: Assessment, progress) -> list[tuple]:
-    """The assessment's audit events, newest first, each with what changed in words a reviewer reads."""
-    questions = {(item.tree.id, node.id): node for item in progress for node in item.tree.questions}
-    return [(event, _what_changed(event.before or {}, event.after or {}, questions))
-            for event in audit.events_for(assessment.organisation_id, store.target(assessment))]
-
-
-def _what_changed(before: dict, after: dict, questions: dict) -> str:
-    if "node" in after:
-        node = questions.get((after.get("tree"), after["node"]))
-        text = f"{node.prompt if node else after['node']} → {_shown(node, after.get('value'))}"
-        return text + (f" (was {_shown(node, before.get('value'))})" if before else "")
-    if "status" in after:
-        text = Status(after["status"]).label.lower()
-        return text + (f" (“{after['comment']}”)" if after.get("comment") else "")
-    if "initiative" in after and before.get("initiative") != after["initiative"]:
-        return f"renamed from “{before.get('initiative')}” to “{after['initiative']}”"
-    return ""
-
-
-def _shown(node: QuestionNode | None, value) -> str:
-    """An answer as the person chose it: option labels rather than stored values."""
-    values = value if isinstance(value, list) else [value or ""]
-    option = node.option if node else (lambda _: None)
-    return ", ".join(option(v).display if option(v) else v for v in values)
+                           history=history.described(assessment, progress)), status
 
 
 @bp.route("/<public_id>/details", methods=["GET", "POST"])

@@ -15,7 +15,8 @@ def show(tree_id: str):
     tree = library().trees.get(tree_id)
     if tree is None:
         abort(404)
-    return render_template("trees/show.html", tree=tree, outline=outline(tree, library().vocabulary), vocabulary=library().vocabulary)
+    vocabulary = library().vocabulary
+    return render_template("trees/show.html", tree=tree, outline=outline(tree, vocabulary), vocabulary=vocabulary)
 
 
 @bp.get("/coverage")

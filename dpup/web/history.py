@@ -1,0 +1,37 @@
+"""An assessment's history (its audit events) told in the words a reviewer reads: the question that
+was asked and the options chosen, rather than node ids and stored values."""
+
+from __future__ import annotations
+
+from dpup.engine import QuestionNode
+from dpup.storage import assessments as store
+from dpup.storage import audit
+from dpup.storage.assessments import TreeProgress
+from dpup.storage.models import Assessment, AuditEvent, Status
+
+
+def described(assessment: Assessment, progress: list[TreeProgress]) -> list[tuple[AuditEvent, str]]:
+    """The assessment's audit events, newest first, each with what changed in words a reviewer reads."""
+    questions = {(item.tree.id, node.id): node for item in progress for node in item.tree.questions}
+    return [(event, _what_changed(event.before or {}, event.after or {}, questions))
+            for event in audit.events_for(assessment.organisation_id, store.target(assessment))]
+
+
+def _what_changed(before: dict, after: dict, questions: dict) -> str:
+    if "node" in after:
+        node = questions.get((after.get("tree"), after["node"]))
+        text = f"{node.prompt if node else after['node']} → {_shown(node, after.get('value'))}"
+        return text + (f" (was {_shown(node, before.get('value'))})" if before else "")
+    if "status" in after:
+        text = Status(after["status"]).label.lower()
+        return text + (f" (“{after['comment']}”)" if after.get("comment") else "")
+    if "initiative" in after and before.get("initiative") != after["initiative"]:
+        return f"renamed from “{before.get('initiative')}” to “{after['initiative']}”"
+    return ""
+
+
+def _shown(node: QuestionNode | None, value) -> str:
+    """An answer as the person chose it: option labels rather than stored values."""
+    values = value if isinstance(value, list) else [value or ""]
+    options = [node.option(v) if node else None for v in values]
+    return ", ".join(o.display if o else v for o, v in zip(options, values, strict=True))
