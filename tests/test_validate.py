@@ -249,9 +249,10 @@ def test_links_between_pages_must_resolve(tmp_path):
          "vocabulary.yaml:(file): verdicts has no wording for seek_advice"),
         (lambda t: t.replace("advisory: Advisory", "advsory: Advisory"),
          "vocabulary.yaml:(file): severities.advsory.[key]: Input should be"),
+        (lambda t: t.replace(', na: Not applicable', ''), "vocabulary.yaml:(file): answers has no wording for na"),
     ],
 )
-def test_every_verdict_and_severity_needs_wording_in_the_vocabulary(tmp_path, change, expected):
+def test_every_answer_verdict_and_severity_needs_wording_in_the_vocabulary(tmp_path, change, expected):
     (tmp_path / "vocabulary.yaml").write_text(change((TEST_TREES / "vocabulary.yaml").read_text(encoding="utf-8")),
                                               encoding="utf-8")
     with pytest.raises(LibraryError) as raised:

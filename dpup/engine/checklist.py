@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dpup.engine.model import STANDARD_ANSWERS as ANSWERS
 from dpup.engine.model import Checklist, ChecklistItem
-
-ANSWERS = ("yes", "no", "na")
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,10 @@ class Severity(StrEnum):
         return list(Severity).index(self)
 
 
+# The answers of yes_no and yes_no_na questions and of checklist items; vocabulary.yaml words them.
+STANDARD_ANSWERS = ("yes", "no", "na")
+
+
 class AnswerKind(StrEnum):
     YES_NO = "yes_no"
     YES_NO_NA = "yes_no_na"
@@ -129,7 +133,8 @@ class Option(Strict):
 
     @property
     def display(self) -> str:
-        return self.label or {"yes": "Yes", "no": "No", "na": "Not applicable"}.get(self.value, self.value)
+        """What the option says: its label (yes, no and na get theirs from the vocabulary on load)."""
+        return self.label or self.value
 
 
 class QuestionNode(Tags):
@@ -289,16 +294,23 @@ class Vocabulary(Strict):
     five_safes: tuple[Term, ...] = ()
     tikanga: tuple[Term, ...] = ()
     maori_terms: tuple[str, ...] = Field(default=(), description="Māori words and phrases to mark lang=mi.")
+    answers: dict[str, str] = Field(description="The words for the standard answers yes, no and na.")
     verdicts: dict[Verdict, str] = Field(description="What each outcome verdict is called on screen and in reports.")
     severities: dict[Severity, str] = Field(description="What each finding severity is called.")
 
     @model_validator(mode="after")
     def _every_verdict_and_severity_has_words(self) -> Vocabulary:
-        for kind, members in (("verdicts", Verdict), ("severities", Severity)):
-            missing = [m.value for m in members if not getattr(self, kind).get(m)]
+        for kind, members in (("answers", STANDARD_ANSWERS), ("verdicts", Verdict), ("severities", Severity)):
+            missing = [m for m in members if not getattr(self, kind).get(m)]
             if missing:
                 raise ValueError(f"{kind} has no wording for {', '.join(missing)}")
         return self
+
+    def with_answer_words(self, option: Option) -> Option:
+        """The option, labelled in the vocabulary's words when it is a standard answer without a label."""
+        if option.label or option.value not in self.answers:
+            return option
+        return option.model_copy(update={"label": self.answers[option.value]})
 
     def label(self, member: Verdict | Severity) -> str:
         """What a verdict or a severity is called."""

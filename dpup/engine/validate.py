@@ -118,7 +118,7 @@ def check_tree_file(path: Path, known: Known, text: str | None = None) -> tuple[
     data = _read(path, report, text)
     if data is None:
         return None, report.problems
-    nodes = _parse_nodes(data, report)
+    nodes = [_worded(node, known.vocabulary) for node in _parse_nodes(data, report)]
     header = {k: v for k, v in data.items() if k != "nodes"}
     tree = None
     try:
@@ -162,6 +162,13 @@ def _parse_nodes(data: dict, report: _Report) -> list:
         except ValidationError as exc:
             report.add_pydantic(name, exc, ("nodes", i))  # its id stays in report.lines, so links to it are not errors
     return parsed
+
+
+def _worded(node, vocabulary: Vocabulary):
+    """Options answering yes, no or na with no label of their own say what the vocabulary calls them."""
+    if not isinstance(node, QuestionNode) or not node.options:
+        return node
+    return node.model_copy(update={"options": tuple(vocabulary.with_answer_words(o) for o in node.options)})
 
 
 def _check_tree(tree: Tree, known: Known, report: _Report) -> None:

@@ -12,9 +12,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = lambda text: _marked(render_markdown(text))
     app.jinja_env.filters["mi"] = lambda text: _marked(str(escape(text or "")))
     app.jinja_env.filters["datetime"] = _datetime
-    # Verdicts and severities in the words of vocabulary.yaml: {{ finding.severity | label }}
+    # Verdicts, severities and standard answers in the words of vocabulary.yaml
     app.jinja_env.filters["label"] = lambda member: _vocabulary().label(member)
     app.jinja_env.filters["outcome_heading"] = lambda outcome: _vocabulary().outcome_heading(outcome)
+    app.jinja_env.filters["answer_words"] = lambda value: _vocabulary().answers[value]  # yes, no, na
     app.jinja_env.globals["zip"] = zip
 
 
