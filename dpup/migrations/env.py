@@ -99,6 +99,9 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_foreign_keys(connection, on=False)
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -107,6 +110,21 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            _sqlite_foreign_keys(connection, on=True)
+
+
+def _sqlite_foreign_keys(connection, on):
+    """SQLite migrations copy a table, drop the old one and rename the copy ("batch" mode). With
+    foreign keys enforced, dropping the old table would delete every row that refers to it (ON
+    DELETE CASCADE), so they are off while migrating, then checked and switched on again."""
+    if on:
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"after migrating, {len(broken)} row(s) refer to rows that do not exist: "
+                               f"{broken[:5]}")
+    connection.exec_driver_sql(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+    connection.commit()  # PRAGMA foreign_keys does nothing inside a transaction: none is left open
 
 
 if context.is_offline_mode():

@@ -48,7 +48,11 @@ def driver_url(url: str) -> str:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    """On every new SQLite connection: wait for a busy database, and use write-ahead logging.
+    """On every new SQLite connection: enforce foreign keys, wait for a busy database, and use
+    write-ahead logging.
+
+    SQLite checks foreign keys only when asked, per connection; PostgreSQL always does. Asking makes
+    both refuse a row that points at nothing, so a mistake shows up on either database.
 
     WAL lets readers go on while one process writes (the rollback journal blocks them), and survives
     a killed process like the rollback journal does. It is a property of the file, kept once set; an
@@ -59,6 +63,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         return
     cursor = dbapi_connection.cursor()
     try:
+        cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode = WAL")
     finally:
