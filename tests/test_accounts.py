@@ -57,6 +57,48 @@ def test_invitation_lets_a_person_choose_their_own_password_once(app, login_as, 
     assert ("administrator@own.example", "user_invited") in [e[:2] for e in events(app)]
 
 
+def test_an_administrator_resets_a_forgotten_password_with_a_one_time_link(app, login_as, people):
+    officer, admin = login_as("privacy_officer"), login_as("administrator")
+    with app.app_context():
+        officer_id = db.session.scalar(db.select(User.public_id).filter_by(email=people["own"]["privacy_officer"]))
+    page = admin.get(f"/admin/users/{officer_id}").get_data(as_text=True)
+    assert "Reset their password" in page
+    response = admin.post(f"/admin/users/{officer_id}/reset-password", data={"csrf_token": csrf_token(page)},
+                          follow_redirects=True)
+    shown = response.get_data(as_text=True)
+    assert "password no longer works" in text_of(response) and "choose a new password" in text_of(response)
+    path = re.search(r'<code class="invite-link">(http[^<]+)</code>', shown).group(1).split("localhost", 1)[1]
+
+    assert officer.get("/assessments/").status_code == 302  # logged out everywhere
+    old = app.test_client()
+    page = old.get("/login").get_data(as_text=True)
+    refused = old.post("/login", data={"csrf_token": csrf_token(page), "email": people["own"]["privacy_officer"],
+                                       "password": PASSWORD})
+    assert refused.status_code != 302  # the old password no longer works
+
+    person = app.test_client()
+    assert "Your administrator has reset your password" in text_of(person.get(path))
+    new_password = "kōwhai flowers in spring"
+    submit(person, path, {"password": new_password, "confirm": new_password})
+    assert "Privacy Officer own · Privacy officer" in text_of(person.get("/"))
+    assert app.test_client().get(path).status_code == 404  # used up
+    login(app.test_client(), people["own"]["privacy_officer"], new_password)
+    actions = [e[1] for e in events(app) if e[2] == f"user:{officer_id}"]
+    assert "password_reset" in actions and "password_reset_completed" in actions
+
+
+def test_administrators_cannot_reset_their_own_password_that_way(app, login_as, people):
+    admin = login_as("administrator")
+    with app.app_context():
+        admin_id = db.session.scalar(db.select(User.public_id).filter_by(email=people["own"]["administrator"]))
+    page = admin.get(f"/admin/users/{admin_id}").get_data(as_text=True)
+    assert "Reset their password" not in page
+    response = admin.post(f"/admin/users/{admin_id}/reset-password", data={"csrf_token": csrf_token(page)},
+                          follow_redirects=True)
+    assert "To change your own password, use Change password." in text_of(response)
+    assert admin.get("/assessments/").status_code == 200  # still logged in, password unchanged
+
+
 def test_wrong_password_is_refused_with_the_same_message_for_unknown_emails(app, anon, people):
     for email in (people["own"]["frontline"], "nobody@nowhere.example"):
         page = anon.get("/login").get_data(as_text=True)

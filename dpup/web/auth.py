@@ -266,7 +266,8 @@ def accept_invite(token: str):
     if form.validate_on_submit():
         user.password_hash = hash_password(form.password.data)
         user.session_version += 1  # the invite link stops working
-        audit.record(user.email, "invite_accepted", user.organisation_id, f"user:{user.public_id}")
+        action = "password_reset_completed" if user.last_login_at else "invite_accepted"
+        audit.record(user.email, action, user.organisation_id, f"user:{user.public_id}")
         db.session.commit()
         _start_session(user)
         flash("Your password is set. Welcome.")

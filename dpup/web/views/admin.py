@@ -8,7 +8,7 @@ from dpup.storage import audit
 from dpup.storage.db import db
 from dpup.storage.models import User
 from dpup.web.auth import invite_link, requires
-from dpup.web.forms import InviteForm, RoleForm, SettingsForm
+from dpup.web.forms import ActionForm, InviteForm, RoleForm, SettingsForm
 from dpup.web.views.main import library
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -68,7 +68,28 @@ def user(public_id: str):
         flash(f"Saved the changes to {person.name}'s account.")
         return redirect(url_for(".users"))
     invite = invite_link(person) if person.password_hash is None else None
-    return render_template("admin/user.html", form=form, person=person, invite=invite), 400 if form.errors else 200
+    return render_template("admin/user.html", form=form, person=person, invite=invite,
+                           action_form=ActionForm()), 400 if form.errors else 200
+
+
+@bp.post("/users/<public_id>/reset-password")
+@requires("users.manage")
+def reset_password(public_id: str):
+    """For someone who has forgotten their password: it stops working, their sessions end, and the
+    administrator gets a one-time link (valid for a week) to pass on, as with an invitation."""
+    person = _person(public_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if person.id == current_user.id:
+        flash("To change your own password, use Change password.")
+        return redirect(url_for(".user", public_id=public_id))
+    person.password_hash = None
+    person.failed_logins, person.locked_until = 0, None
+    person.session_version += 1
+    audit.record(current_user.email, "password_reset", person.organisation_id, f"user:{person.public_id}")
+    db.session.commit()
+    flash(f"{person.name}'s password no longer works. Give them the link below to choose a new one.")
+    return redirect(url_for(".user", public_id=public_id))
 
 
 @bp.route("/settings", methods=["GET", "POST"])
