@@ -144,9 +144,6 @@ def report(assessment_id: str, fmt: str, output: Path) -> None:
     click.echo(f"Wrote {output} ({len(data):,} bytes).", err=True)
 
 
-if __name__ == "__main__":
-    main()
-
 
 @main.command("create-admin")
 @click.option("--organisation", prompt="Organisation name")
@@ -213,3 +210,29 @@ def import_command(file: str) -> None:
     except (TransferError, UnicodeDecodeError) as exc:
         raise click.ClickException(f"{file} was not imported, and nothing was changed: {exc}") from exc
     click.echo(f"Imported {count} assessment(s) into {organisation.name}.")
+
+
+@main.command("reset-password")
+@click.argument("email")
+def reset_password_command(email: str) -> None:
+    """Reset EMAIL's password and print a one-time link to choose a new one (for when nobody who
+    could do it from the People page can log in)."""
+    from flask import current_app
+    from sqlalchemy import func, select
+
+    from dpup.storage.db import db
+    from dpup.storage.models import User
+    from dpup.web.auth import invite_link, reset_password
+
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"nobody has an account with the email address {email}")
+    reset_password(user, "command line")
+    with current_app.test_request_context():
+        path = invite_link(user, external=False)
+    click.echo(f"{user.name}'s password no longer works and their sessions have ended. To choose a new one,\n"
+               f"they open this path on your dpup's address within 7 days (once): {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -92,6 +92,14 @@ def login(client, email: str, password: str = PASSWORD):
     return client
 
 
+def login_refused(client, email: str, password: str = PASSWORD) -> bool:
+    from tests.helpers import csrf_token
+
+    page = client.get("/login").get_data(as_text=True)
+    response = client.post("/login", data={"csrf_token": csrf_token(page), "email": email, "password": password})
+    return response.status_code != 302
+
+
 @pytest.fixture
 def login_as(app, people):
     """login_as("privacy_officer") or login_as("board", org="other"): a new, logged-in test client."""

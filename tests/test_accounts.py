@@ -8,7 +8,7 @@ import re
 from dpup.security.passwords import password_problems
 from dpup.storage.db import db
 from dpup.storage.models import AuditEvent, User
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, login, login_refused
 from tests.helpers import csrf_token, submit, text_of
 
 
@@ -70,11 +70,7 @@ def test_an_administrator_resets_a_forgotten_password_with_a_one_time_link(app, 
     path = re.search(r'<code class="invite-link">(http[^<]+)</code>', shown).group(1).split("localhost", 1)[1]
 
     assert officer.get("/assessments/").status_code == 302  # logged out everywhere
-    old = app.test_client()
-    page = old.get("/login").get_data(as_text=True)
-    refused = old.post("/login", data={"csrf_token": csrf_token(page), "email": people["own"]["privacy_officer"],
-                                       "password": PASSWORD})
-    assert refused.status_code != 302  # the old password no longer works
+    assert login_refused(app.test_client(), people["own"]["privacy_officer"])  # the old password no longer works
 
     person = app.test_client()
     assert "Your administrator has reset your password" in text_of(person.get(path))

@@ -1,6 +1,7 @@
 """The dpup command: validate, run (refusing broken trees, serving on a port from anywhere), tree show."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -111,3 +112,19 @@ def test_create_admin_makes_the_first_organisation_and_refuses_weak_passwords(ap
     again = runner.invoke(main, args=["create-admin", "--organisation", "X", "--name", "Y",
                                 "--email", "mere@kainga.example", "--password", "another long phrase"])
     assert again.exit_code != 0 and "already has an account" in again.output
+
+
+def test_reset_password_prints_a_one_time_link_when_no_administrator_can_log_in(app, runner, people):
+    from tests.conftest import PASSWORD, login, login_refused
+    from tests.helpers import submit, text_of
+
+    unknown = runner.invoke(main, args=["reset-password", "nobody@own.example"])
+    assert unknown.exit_code != 0 and "nobody has an account" in unknown.output
+    result = runner.invoke(main, args=["reset-password", people["own"]["administrator"].upper()])
+    assert result.exit_code == 0, result.output
+    path = re.search(r"(/invite/\S+)", result.output).group(1)
+    assert login_refused(app.test_client(), people["own"]["administrator"], PASSWORD)
+    person = app.test_client()
+    submit(person, path, {"password": "tūī sing at dawn", "confirm": "tūī sing at dawn"})
+    assert "Administrator own · Administrator" in text_of(person.get("/"))
+    login(app.test_client(), people["own"]["administrator"], "tūī sing at dawn")

@@ -246,9 +246,20 @@ def _invites() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt="dpup-invite")
 
 
-def invite_link(user: User) -> str:
+def invite_link(user: User, external: bool = True) -> str:
+    """The one-time link with which a person invited, or whose password was reset, chooses a password."""
     token = _invites().dumps([user.public_id, user.session_version])
-    return url_for("auth.accept_invite", token=token, _external=True)
+    return url_for("auth.accept_invite", token=token, _external=external)
+
+
+def reset_password(person: User, actor: str) -> None:
+    """For a forgotten password: it stops working and every session ends; ``invite_link(person)``
+    then lets the person choose a new one."""
+    person.password_hash = None
+    person.failed_logins, person.locked_until = 0, None
+    person.session_version += 1
+    audit.record(actor, "password_reset", person.organisation_id, f"user:{person.public_id}")
+    db.session.commit()
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from dpup.storage import audit
 from dpup.storage.db import db
 from dpup.storage.models import User
-from dpup.web.auth import invite_link, requires
+from dpup.web.auth import invite_link, requires, reset_password
 from dpup.web.forms import ActionForm, InviteForm, RoleForm, SettingsForm
 from dpup.web.views.main import library
 
@@ -74,7 +74,7 @@ def user(public_id: str):
 
 @bp.post("/users/<public_id>/reset-password")
 @requires("users.manage")
-def reset_password(public_id: str):
+def reset_user_password(public_id: str):
     """For someone who has forgotten their password: it stops working, their sessions end, and the
     administrator gets a one-time link (valid for a week) to pass on, as with an invitation."""
     person = _person(public_id)
@@ -83,11 +83,7 @@ def reset_password(public_id: str):
     if person.id == current_user.id:
         flash("To change your own password, use Change password.")
         return redirect(url_for(".user", public_id=public_id))
-    person.password_hash = None
-    person.failed_logins, person.locked_until = 0, None
-    person.session_version += 1
-    audit.record(current_user.email, "password_reset", person.organisation_id, f"user:{person.public_id}")
-    db.session.commit()
+    reset_password(person, current_user.email)
     flash(f"{person.name}'s password no longer works. Give them the link below to choose a new one.")
     return redirect(url_for(".user", public_id=public_id))
 
