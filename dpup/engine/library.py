@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dpup.engine.content import Page, load_pages
-from dpup.engine.model import Checklist, Tree, Vocabulary
+from dpup.engine.findings import FINDINGS_DIR, load_catalogue, named_findings
+from dpup.engine.model import Checklist, Finding, Tree, Vocabulary
 from dpup.engine.problems import Problem
 from dpup.engine.validate import (
     FILE,
@@ -16,7 +17,9 @@ from dpup.engine.validate import (
     check_tree_file,
     check_vocabulary_file,
     iter_files,
+    unknown_tags,
 )
+from dpup.engine.verdict_rule import check_verdict_rule
 from dpup.engine.yamlfile import YamlError, parse_yaml
 
 VOCABULARY_FILE = "vocabulary.yaml"
@@ -37,6 +40,7 @@ class Library:
     trees: dict[str, Tree] = field(default_factory=dict)
     checklists: dict[str, Checklist] = field(default_factory=dict)
     pages: dict[str, Page] = field(default_factory=dict)
+    findings: dict[str, Finding] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
     def raise_for_problems(self) -> Library:
@@ -63,16 +67,36 @@ def load_library(trees_dir: Path, content_dir: Path, only: Path | None = None) -
         vocab_path = only / VOCABULARY_FILE
     library = Library(load_vocabulary(vocab_path))
     library.pages, library.problems = load_pages(content_dir)
-    known = Known(library.vocabulary, set(library.pages))
+    findings_dir = trees_dir / FINDINGS_DIR
+    if only is not None and only.is_dir() and (only / FINDINGS_DIR).is_dir():
+        findings_dir = only / FINDINGS_DIR
+    library.findings, finding_files, problems = load_catalogue(
+        findings_dir, lambda f: unknown_tags(f, library.vocabulary))
+    library.problems += problems
+    known = Known(library.vocabulary, set(library.pages), findings=library.findings)
     tree_files, checklist_files = _files(trees_dir if only is None else only)
     for path in tree_files:
         _add(library.trees, check_tree_file(path, known), library.problems, path)
+    for tree in library.trees.values():
+        library.problems += check_verdict_rule(tree)
+    if only is None or only.is_dir():
+        _check_unused_findings(library, finding_files, tree_files)
     for path in checklist_files:
         _add(library.checklists, check_checklist_file(path, known), library.problems, path)
     _check_links(library, _ids_in(trees_dir) if only is not None else None)
     if only is None:
         _check_page_links(library)
     return library
+
+
+def _check_unused_findings(library: Library, finding_files: dict[str, str], tree_files: list[Path]) -> None:
+    """A catalogue finding no tree names is dead wording: report it so it is used or removed."""
+    used = {fid for tree in library.trees.values() for fid in named_findings(tree.nodes)}
+    if len(library.trees) < len(tree_files):
+        return  # a tree failed to load; what it names is unknown, so unused findings cannot be told
+    for fid, path in finding_files.items():
+        if fid not in used:
+            library.problems.append(Problem(path, fid, "no tree names this finding: use it or remove it"))
 
 
 PAGE_LINK = re.compile(r"\]\(/pages/([^)#\s?]+)")
@@ -145,8 +169,9 @@ def _check_links(library: Library, elsewhere: dict[str, set[str]] | None) -> Non
 
 
 def tree_from_text(library: Library, path: str, text: str) -> Tree:
-    """Re-read a stored version of a tree. Its links were checked when it was current."""
-    known = Known(library.vocabulary, set(library.pages), check_references=False)
+    """Re-read a stored version of a tree. Its links were checked when it was current, and it
+    carries the findings it names (or, from before the catalogue, writes them inline)."""
+    known = Known(library.vocabulary, set(library.pages), check_references=False, findings=library.findings)
     tree, problems = check_tree_file(Path(path), known, text)
     if tree is None:
         raise LibraryError(problems)

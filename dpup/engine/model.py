@@ -26,11 +26,24 @@ class Severity(StrEnum):
     INFORMATION = "information"
     ADVISORY = "advisory"
     ACTION_REQUIRED = "action_required"
+    SEEK_ADVICE = "seek_advice"
     STOP = "stop"
 
     @property
     def rank(self) -> int:
         return list(Severity).index(self)
+
+    @property
+    def least_verdict(self) -> Verdict:
+        """The mildest outcome a path that raised this finding may end at (the verdict rule)."""
+        return _LEAST_VERDICT[self]
+
+
+class Basis(StrEnum):
+    """Why a finding matters: the law requires it, or DPUP asks it as good practice."""
+
+    LAW = "law"
+    GOOD_PRACTICE = "good_practice"
 
 
 # The answers of yes_no and yes_no_na questions and of checklist items; vocabulary.yaml words them.
@@ -53,6 +66,19 @@ class Verdict(StrEnum):
     SEEK_ADVICE = "seek_advice"
     STOP = "stop"
 
+    @property
+    def rank(self) -> int:
+        return list(Verdict).index(self)
+
+
+_LEAST_VERDICT = {
+    Severity.INFORMATION: Verdict.PROCEED,
+    Severity.ADVISORY: Verdict.PROCEED,
+    Severity.ACTION_REQUIRED: Verdict.PROCEED_WITH_ACTIONS,
+    Severity.SEEK_ADVICE: Verdict.SEEK_ADVICE,
+    Severity.STOP: Verdict.STOP,
+}
+
 
 class Tags(Strict):
     """What a question, item or finding serves: DPUP principles and guideline, and related frameworks."""
@@ -70,14 +96,22 @@ class Source(Strict):
 
 
 class Finding(Tags):
+    """A gap an answer can reveal. Current trees name one from the findings catalogue by id; tree
+    versions pinned before the catalogue existed carry theirs inline (no id and no basis)."""
+
+    id: Id | None = None
     severity: Severity
+    basis: Basis | None = Field(default=None, description="law: an Act requires it; good_practice: DPUP asks it.")
+    law: str | None = Field(default=None, description="The provision, for basis law, e.g. 'Privacy Act 2020, s 22, IPP 1'.")
     text: str = Field(min_length=1)
     action: str | None = None
 
     @model_validator(mode="after")
     def _serious_findings_say_what_to_do(self):
-        if self.severity in (Severity.ACTION_REQUIRED, Severity.STOP) and not self.action:
+        if self.severity.rank >= Severity.ACTION_REQUIRED.rank and not self.action:
             raise ValueError(f"a finding of severity '{self.severity}' must say what to do ('action')")
+        if self.basis == Basis.LAW and not self.law:
+            raise ValueError("a finding whose basis is the law must name the provision ('law')")
         return self
 
 
@@ -90,7 +124,13 @@ class AnswerRef(Strict):
 
 
 class Condition(Strict):
-    """Exactly one of: all, any, not, equals, includes, answered."""
+    """Exactly one of: all, any, not, equals, includes, answered, raised, worst.
+
+    ``raised: ID`` holds when that catalogue finding has been raised on the path so far, and
+    ``worst: SEVERITY`` when the most serious finding raised so far is at least that serious.
+    Routing outcomes on findings (rather than on many answers) keeps the verdict rule true by
+    construction and lets ``dpup validate`` check every path quickly.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -100,21 +140,29 @@ class Condition(Strict):
     equals: AnswerRef | None = None
     includes: AnswerRef | None = None
     answered: Id | None = None
+    raised: Id | None = None
+    worst: Severity | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self):
         given = [name for name in type(self).model_fields if getattr(self, name) is not None]
         if len(given) != 1:
-            raise ValueError("a condition needs exactly one of: all, any, not, equals, includes, answered")
+            raise ValueError("a condition needs exactly one of: all, any, not, equals, includes, answered, "
+                             "raised, worst")
         return self
+
+    def parts(self) -> list[Condition]:
+        """This condition and every condition inside it."""
+        inner = self.all or self.any or ((self.not_,) if self.not_ is not None else ())
+        return [self, *(p for c in inner for p in c.parts())]
 
     def references(self) -> list[AnswerRef | str]:
         """Every answer this condition looks at, for validation."""
-        if self.all is not None or self.any is not None:
-            return [ref for c in (self.all or self.any) for ref in c.references()]
-        if self.not_ is not None:
-            return self.not_.references()
-        return [self.equals or self.includes or self.answered]
+        return [ref for c in self.parts() if (ref := c.equals or c.includes or c.answered)]
+
+    def findings_read(self) -> list[str]:
+        """Every catalogue finding this condition asks about."""
+        return [c.raised for c in self.parts() if c.raised]
 
 
 class Route(Strict):
@@ -126,7 +174,9 @@ class Option(Strict):
     value: str = Field(min_length=1, max_length=80)
     label: str | None = None
     next: Id | None = None
-    finding: Finding | None = None
+    finding: Finding | Id | None = Field(
+        default=None, description="The id of a finding in the findings catalogue that this answer raises."
+    )
     ask_reason: str | None = Field(
         default=None, description="If set, choosing this option asks for a reason with this prompt."
     )
@@ -171,6 +221,9 @@ class OutcomeNode(Strict):
     links: tuple[str, ...] = Field(
         default=(), description="Where to go next: tree:ID, checklist:ID or page:SLUG."
     )
+    help_from: tuple[Id, ...] = Field(
+        default=(), description="Who can help, as pages under help/ (e.g. privacy-officer); needed on stop and seek-advice outcomes."
+    )
 
     def successors(self) -> list[str]:
         return []
@@ -192,6 +245,10 @@ class Tree(Strict):
     licence: str = "CC BY 4.0"
     start: Id
     nodes: tuple[Node, ...] = Field(min_length=1)
+    pinned_findings: dict[Id, Finding] = Field(
+        default_factory=dict,
+        description="Written by dpup, never by hand: the catalogue findings a pinned version used.",
+    )
     _nodes_by_id: dict = PrivateAttr(default_factory=dict)
     # Where the tree came from, set by the loader (never written in the file).
     _source: FileSource | None = PrivateAttr(default=None)

@@ -13,14 +13,17 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
+from dpup.engine.findings import PINNED_KEY, named_findings, pinned_appendix, with_findings
 from dpup.engine.model import (
     AnswerKind,
     Checklist,
     FileSource,
+    Finding,
     Node,
     OutcomeNode,
     QuestionNode,
     Tree,
+    Verdict,
     Vocabulary,
 )
 from dpup.engine.problems import Problem
@@ -28,7 +31,9 @@ from dpup.engine.yamlfile import YamlDocument, YamlError, parse_yaml
 
 FILE = "(file)"
 _node_adapter = TypeAdapter(Node)
+_pinned_adapter = TypeAdapter(dict[str, Finding])
 _EXPECTED_VALUES = {AnswerKind.YES_NO: ["yes", "no"], AnswerKind.YES_NO_NA: ["yes", "no", "na"]}
+HELP_PAGES = "help"
 TAG_KINDS = {"principles": "principles", "guideline": "guidelines", "ipps": "ipps",
              "five_safes": "five_safes", "tikanga": "tikanga"}
 
@@ -41,6 +46,8 @@ class Known:
     pages: set[str] = field(default_factory=set)
     # Off when re-reading a stored old version: its links were checked when it was current.
     check_references: bool = True
+    # The findings catalogue that current trees name findings from.
+    findings: dict[str, Finding] = field(default_factory=dict)
 
 
 @dataclass
@@ -104,8 +111,8 @@ def _read(path: Path, report: _Report, text: str | None) -> dict | None:
     return data
 
 
-def _source(path: Path, report: _Report) -> FileSource:
-    text = report.text
+def _source(path: Path, report: _Report, appendix: str = "") -> FileSource:
+    text = report.text + ("" if report.text.endswith("\n") or not appendix else "\n") + appendix
     return FileSource(str(path), text, hashlib.sha256(text.encode()).hexdigest()[:16])
 
 
@@ -119,7 +126,11 @@ def check_tree_file(path: Path, known: Known, text: str | None = None) -> tuple[
     if data is None:
         return None, report.problems
     nodes = [_worded(node, known.vocabulary) for node in _parse_nodes(data, report)]
-    header = {k: v for k, v in data.items() if k != "nodes"}
+    lookup = _finding_lookup(data, known, report)
+    _check_named_findings(nodes, lookup, known, report)
+    named = named_findings(nodes)
+    nodes = [with_findings(node, lookup) for node in nodes]
+    header = {k: v for k, v in data.items() if k not in ("nodes", PINNED_KEY)}
     tree = None
     try:
         tree = Tree.model_validate({**header, "nodes": nodes or [_placeholder()]})
@@ -127,13 +138,43 @@ def check_tree_file(path: Path, known: Known, text: str | None = None) -> tuple[
         report.add_pydantic(FILE, exc, ())
     if tree is not None and nodes:
         _check_tree(tree, known, report)
-        tree._source = _source(path, report)
+        # A current tree is pinned with the findings it names; a stored version already carries them.
+        appendix = pinned_appendix({i: lookup[i] for i in named if i in lookup}) if PINNED_KEY not in data else ""
+        tree._source = _source(path, report, appendix)
     _check_graph(data, report)
     return (tree if not report.problems else None), _in_file_order(report.problems)
 
 
 def _in_file_order(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: p.line or 0)
+
+
+def _finding_lookup(data: dict, known: Known, report: _Report) -> dict[str, Finding]:
+    """Where named findings come from: the version's own pinned copy, else the catalogue."""
+    if PINNED_KEY not in data:
+        return known.findings
+    if known.check_references:
+        report.add(FILE, f"'{PINNED_KEY}' is written by dpup when an assessment pins a tree; take it out",
+                   (PINNED_KEY,))
+        return known.findings
+    raw = data[PINNED_KEY]
+    try:
+        return _pinned_adapter.validate_python(raw)
+    except ValidationError as exc:
+        report.add_pydantic(FILE, exc, (PINNED_KEY,))
+        return {}
+
+
+def _check_named_findings(nodes: list, lookup: dict[str, Finding], known: Known, report: _Report) -> None:
+    for node in nodes:
+        for i, option in enumerate(getattr(node, "options", ())):
+            where = ("options", i, "finding")
+            if isinstance(option.finding, str) and option.finding not in lookup:
+                report.add(node.id, f"option '{option.value}' names finding '{option.finding}', which is not in "
+                           "the findings catalogue", key=where)
+            elif isinstance(option.finding, Finding) and known.check_references:
+                report.add(node.id, f"option '{option.value}' writes its finding inline: put it in the findings "
+                           "catalogue (decision_trees/findings/) and name it by id", key=where)
 
 
 def _placeholder() -> OutcomeNode:
@@ -186,11 +227,15 @@ def _check_question(node: QuestionNode, tree: Tree, known: Known, report: _Repor
         report.add(node.id, f"'why' links to content page '{node.why}', which does not exist", key=("why",))
     _check_answer_kind(node, report)
     for option in node.options:
-        if option.finding:
+        if isinstance(option.finding, Finding) and option.finding.id is None:
             _check_tags(node.id, option.finding, known, report)
     for route in node.routes:
         for ref in route.when.references():
             _check_reference(node.id, ref, tree, report)
+        for finding_id in route.when.findings_read():
+            if known.check_references and finding_id not in known.findings:
+                report.add(node.id, f"a route condition asks whether finding '{finding_id}' was raised, but it is "
+                           "not in the findings catalogue")
 
 
 def _check_answer_kind(node: QuestionNode, report: _Report) -> None:
@@ -219,7 +264,7 @@ def _check_answer_kind(node: QuestionNode, report: _Report) -> None:
     if node.required:
         if node.kind not in _EXPECTED_VALUES:
             report.add(node.id, "only yes/no questions can be 'required'")
-        elif not (no := node.option("no")) or not (no.finding and no.finding.action):
+        elif not (no := node.option("no")) or not (isinstance(no.finding, Finding) and no.finding.action):
             report.add(node.id, "a required point must raise a finding with an action when answered 'no'")
 
 
@@ -245,17 +290,34 @@ def _check_outcome(node: OutcomeNode, known: Known, report: _Report) -> None:
             report.add(node.id, f"link '{link}' must be tree:ID, checklist:ID or page:SLUG")
         elif known.check_references and kind == "page" and target not in known.pages:
             report.add(node.id, f"link '{link}' points to a content page that does not exist")
+    if not known.check_references:
+        return
+    for helper in node.help_from:
+        if f"{HELP_PAGES}/{helper}" not in known.pages:
+            report.add(node.id, f"'help_from' names '{helper}', but there is no page {HELP_PAGES}/{helper}",
+                       key=("help_from",))
+    if node.verdict.rank >= Verdict.SEEK_ADVICE.rank and not node.help_from:
+        report.add(node.id, f"a '{node.verdict}' outcome must say who can help ('help_from', pages under "
+                   f"{HELP_PAGES}/)")
 
 
 def _check_tags(where: str, item, known: Known, report: _Report) -> None:
     if not known.check_references:
         return
+    for field_name, reason in unknown_tags(item, known.vocabulary):
+        report.add(where, reason, key=(field_name,))
+
+
+def unknown_tags(item, vocabulary: Vocabulary) -> list[tuple[str, str]]:
+    """(field, reason) for each principle, guideline or framework name the vocabulary does not know."""
+    found = []
     for field_name, kind in TAG_KINDS.items():
         value = getattr(item, field_name, None)
         values = (value,) if isinstance(value, str) else (value or ())
-        unknown = [v for v in values if v not in known.vocabulary.ids(kind)]
-        for v in unknown:
-            report.add(where, f"unknown {kind.rstrip('s').replace('_', ' ')} '{v}' in '{field_name}'", key=(field_name,))
+        for v in values:
+            if v not in vocabulary.ids(kind):
+                found.append((field_name, f"unknown {kind.rstrip('s').replace('_', ' ')} '{v}' in '{field_name}'"))
+    return found
 
 
 @dataclass

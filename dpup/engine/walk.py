@@ -7,12 +7,13 @@ answer can never leave a stale path behind. Answers to questions no longer on th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from dpup.engine.model import (
     Answer,
     AnswerKind,
+    Basis,
     Condition,
     Finding,
     OutcomeNode,
@@ -79,7 +80,10 @@ class RaisedFinding:
 
     tree_id: str
     node_id: str
+    id: str | None  # the catalogue id; None for a finding written inline in an old pinned tree
     severity: Severity
+    basis: Basis | None
+    law: str | None
     text: str
     action: str | None
     principles: tuple[str, ...]
@@ -136,7 +140,8 @@ def walk(tree: Tree, answers: Mapping[str, Answer]) -> Walk:
             break
         steps.append(Step(node, answer, tuple(_findings(tree, node, answer))))
         # Routes look only at answers on the path so far, never at answers left on other branches.
-        node = tree.node(_next(node, answer, {s.node.id: s.answer for s in steps}))
+        raised = [f for s in steps for f in s.findings]
+        node = tree.node(next_node_id(node, answer, {s.node.id: s.answer for s in steps}, raised))
     on_path = {s.node.id for s in steps}
     unused = tuple(n for n in answers if n not in on_path and isinstance(tree.node(n), QuestionNode))
     return Walk(
@@ -148,21 +153,29 @@ def walk(tree: Tree, answers: Mapping[str, Answer]) -> Walk:
     )
 
 
-def _next(node: QuestionNode, answer: Answer, answers: Mapping[str, Answer]) -> str | None:
+def next_node_id(node: QuestionNode, answer: Answer, answers: Mapping[str, Answer],
+                 raised: Sequence[RaisedFinding | Finding] = ()) -> str | None:
+    """Where an answer leads: the first route whose condition holds, else the option's or the question's next.
+
+    ``raised`` is every finding raised on the path so far, this answer's included."""
     for route in node.routes:
-        if holds(route.when, answers):
+        if holds(route.when, answers, raised):
             return route.next
     chosen = node.option(answer.value) if isinstance(answer.value, str) else None
     return (chosen.next if chosen else None) or node.next
 
 
-def holds(condition: Condition, answers: Mapping[str, Answer]) -> bool:
+def holds(condition: Condition, answers: Mapping[str, Answer], raised: Sequence = ()) -> bool:
     if condition.all is not None:
-        return all(holds(c, answers) for c in condition.all)
+        return all(holds(c, answers, raised) for c in condition.all)
     if condition.any is not None:
-        return any(holds(c, answers) for c in condition.any)
+        return any(holds(c, answers, raised) for c in condition.any)
     if condition.not_ is not None:
-        return not holds(condition.not_, answers)
+        return not holds(condition.not_, answers, raised)
+    if condition.raised is not None:
+        return any(f.id == condition.raised for f in raised)
+    if condition.worst is not None:
+        return any(f.severity.rank >= condition.worst.rank for f in raised)
     if condition.answered is not None:
         return condition.answered in answers
     ref = condition.equals or condition.includes
@@ -185,7 +198,10 @@ def _raise(tree: Tree, node: QuestionNode, finding: Finding, answer: Answer) -> 
     return RaisedFinding(
         tree_id=tree.id,
         node_id=node.id,
+        id=finding.id,
         severity=finding.severity,
+        basis=finding.basis,
+        law=finding.law,
         text=finding.text,
         action=finding.action,
         principles=finding.principles or node.principles or tree.principles,
