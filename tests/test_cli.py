@@ -43,7 +43,7 @@ def test_validate_a_single_good_file(tmp_path):
     env = {"DPUP_TREES_DIR": str(TEST_TREES), "DPUP_CONTENT_DIR": str(TEST_CONTENT)}
     result = invoke("validate", str(TEST_TREES / "journey.yaml"), env=env)
     assert result.exit_code == 0, result.output
-    assert "ok  tree       journey: 5 questions, 2 outcomes" in result.output
+    assert "ok  tree       journey: 5 questions, 3 outcomes" in result.output
 
 
 def test_run_refuses_to_start_with_a_broken_tree(tmp_path):

@@ -70,14 +70,16 @@ def test_full_flow_back_change_notes_resume_and_report(app, client, login_as):
     assert "Te Whare Tiaki Trust" in report
     assert "Go ahead" in report
     assert "The purpose is not written down." in report and "Write a purpose statement." in report
-    assert "owner: Privacy officer" in report and "due 2027-02-28" in report
+    assert "Privacy officer" in report and "2027-02-28" in report
     assert "Nobody has been asked." in report
     for note in ("Draft only, not signed off.", "Counts are enough.", "Hui planned for March.",
                  "Matched with the funder's records."):
         assert note in report
-    # Findings grouped by principle: the purpose finding under He Tāngata (the tree's principle).
-    he_tangata = report.index("Findings by principle")
-    assert report.index("He Tāngata", he_tangata) < report.index("The purpose is not written down.", he_tangata)
+    # Each finding once, with its principle and whether the law requires it.
+    findings = report.index("Each finding once")
+    assert report.count("The purpose is not written down.") == 1
+    assert report.index("The purpose is not written down.", findings) < report.index("He Tāngata", findings)
+    assert "Required by law (Privacy Act 2020, s 22, IPP 1)" in report
     assert "Answers given on branches no longer in use" in report
     assert "To follow up people who miss appointments." in report
 

@@ -139,18 +139,20 @@ def test_model_has_everything_a_board_report_needs(app, finished):
     assert report.assessed_by == f"Privacy Officer kt, {ORG}" and report.organisation == ORG
     assert report.public_id == finished and report.status == "Draft"
     assert [(t.title, t.version) for t in report.trees_used] == [("Test journey", "t1")]
-    assert report.trees_used[0].content_hash and report.trees_used[0].status == "Go ahead: Go ahead"
+    assert report.trees_used[0].content_hash and report.trees_used[0].status == "Go ahead once the actions are done: Write the purpose down first"
     assert report.summary == "Overall, the initiative can go ahead once the required actions are done."
-    assert dict(report.severity_counts) == {"Stop": 0, "Action required": 1, "Advisory": 1, "Information": 0}
+    assert dict(report.severity_counts) == {"Stop": 0, "Seek advice first": 0, "Action required": 1, "Advisory": 1, "Information": 0}
     # Ratings: the most serious finding against each principle or guideline, per the rule in the docstring.
     assert {r.name: r.rating for r in report.principle_ratings} == {"He Tāngata": "Needs action",
                                                                    "Kaitiakitanga": "Strong"}
     assert {r.name: r.rating for r in report.guideline_ratings} == {"Purpose Matters": "Needs action",
                                                                    "Transparency and Choice": "Good, with improvements"}
     assert [r.score for r in report.principle_ratings] == [2, 4]
-    # Findings grouped by severity, then principle.
-    assert [(g.label, [p.principle for p in g.principles]) for g in report.by_severity] == [
-        ("Action required", ["He Tāngata"]), ("Advisory", ["He Tāngata"])]
+    # Each finding once, grouped by severity, with its basis and the questions that raised it.
+    assert [(g.label, [(f.text, f.basis_text, f.raised_by) for f in g.findings]) for g in report.by_severity] == [
+        ("Action required", [("The purpose is not written down.", "Required by law (Privacy Act 2020, s 22, IPP 1)",
+                              ("Test journey: Is the purpose written down?",))]),
+        ("Advisory", [("Nobody has been asked.", "DPUP good practice", ("Test journey: Whose views did you seek?",))])]
     # The action plan: finding actions most serious first with owner and due date, then the outcome's advice.
     plan = [(a.action, a.severity, a.principles, a.owner, a.due) for a in report.action_plan]
     assert plan == [
@@ -239,7 +241,7 @@ def test_pdf_metadata_language_outline_and_embedded_fonts(app, finished):
             yield from titles(item) if isinstance(item, list) else [item.title]
 
     top = [item.title for item in reader.outline if not isinstance(item, list)]
-    assert top == ["Assessment report", "Executive summary", "Findings by severity and principle",
+    assert top == ["Assessment report", "Executive summary", "Findings",
                    "Recommended actions", "Sign-off", "Appendix: every answer"]
     assert {"Ratings by principle", "Ratings by guideline", "Outcomes", "Test journey"} <= set(titles(reader.outline))
     # Each bookmark opens its own page: the appendix is last and starts on a page of its own.
@@ -281,7 +283,7 @@ def test_markdown_download_headers_and_structure(officer, finished):
     assert response.headers["Cache-Control"] == "no-store"
     text = response.get_data(as_text=True)
     assert text.startswith(f"# DPUP assessment: {INITIATIVE}\n")
-    for heading in ("## Executive summary", "## Ratings by principle", "## Findings by severity and principle",
+    for heading in ("## Executive summary", "## Ratings by principle", "## Findings",
                     "## Recommended actions", "## Sign-off", "## Appendix: every answer",
                     "#### Answers given on branches no longer in use"):
         assert f"\n{heading}\n" in text
@@ -302,9 +304,8 @@ def _clean(fragment: str) -> str:
 
 def html_page_sets(html: str):
     sections = _sections(html)
-    findings = {(_clean(p), _clean(t)) for p, t in re.findall(
-        r'<tr class="finding[^"]*"><td>(.*?)</td><td>(.*?)</td>', sections["Findings by severity and principle"],
-        re.DOTALL)}
+    findings = {(_clean(t.split("<br>")[0]), _clean(b)) for t, b in re.findall(
+        r'<tr class="finding[^"]*"><td>(.*?)</td><td>(.*?)</td>', sections["Findings"], re.DOTALL)}
     answers = set()
     for question, value, rest in re.findall(
             r'<div class="answer-row"><dt>(.*?)</dt>\s*<dd><span class="answer-value">(.*?)</span>(.*?)</dd></div>',
@@ -316,13 +317,8 @@ def html_page_sets(html: str):
 
 def markdown_sets(html: str):
     sections = _sections(html)
-    findings, principle = set(), None
-    for heading, item in re.findall(r"<h4>(.*?)</h4>|<li>(.*?)\s*<em>Raised by:</em>",
-                                    sections["Findings by severity and principle"], re.DOTALL):
-        if heading:
-            principle = _clean(heading)
-        else:
-            findings.add((principle, _clean(item)))
+    findings = {(_clean(text), _clean(basis)) for text, basis in re.findall(
+        r"<li><strong>(.*?)</strong>\s*<em>Basis:</em>(.*?)\n", sections["Findings"], re.DOTALL)}
     answers = set()
     for question, value, rest in re.findall(
             r"<li>\s*<p><strong>(.*?)</strong></p>\s*<p><strong>Answer:</strong>(.*?)</p>(.*?)</li>",
@@ -409,7 +405,7 @@ def test_report_page_links_downloads_and_print_styles(officer, finished):
     css = client.get("/static/print.css")
     assert css.status_code == 200 and b"@page" in css.data and b".site-header" in css.data
     text = text_of(client.get(f"/assessments/{finished}/report"))
-    for expected in ("Assessed by", ORG, "Decision trees used", "Findings by severity and principle",
+    for expected in ("Assessed by", ORG, "Decision trees used", "Findings",
                      "Recommended actions", "Sign-off", "Signature", "Pōua Tāne", "2027-02-28"):
         assert expected in text
 

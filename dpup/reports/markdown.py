@@ -89,25 +89,19 @@ def render_markdown(report: Report) -> str:
     add([f"- **{inline(r.name)}**: {r.rating}, {r.findings} finding(s)" for r in report.guideline_ratings])
     add([""])
 
-    add(["## Findings by severity and principle", ""])
+    add(["## Findings", "", "Each finding once, most serious first, with whether the law requires it or DPUP asks "
+         "it as good practice, and every question that raised it.", ""])
     for group in report.by_severity:
         add([f"### {group.label} ({group.count})", ""])
-        for pg in group.principles:
-            add([f"#### {inline(pg.principle)}", ""])
-            for f in pg.findings:
-                add([f"- {inline(f.text)}", f"    *Raised by:* {inline(f.tree)}: {inline(f.question)}"])
-                if f.action:
-                    add([f"    *Action:* {inline(f.action)}"])
-            add([""])
-    if not report.by_severity:
-        add(["No findings.", ""])
-
-    add(["## Findings by principle", ""])
-    for pg in report.by_principle:
-        add([f"### {inline(pg.principle)}", ""])
-        add([f"- {f.severity_label}: {inline(f.text)}" for f in pg.findings])
+        for f in group.findings:
+            add([f"- **{inline(f.text)}**", f"    *Basis:* {inline(f.basis_text)}"])
+            if f.principles:
+                add([f"    *Principles:* {inline(f.principle_names)}"])
+            add([f"    *Raised by:* {inline(q)}" for q in f.raised_by])
+            if f.action:
+                add([f"    *Action:* {inline(f.action)}"])
         add([""])
-    if not report.by_principle:
+    if not report.by_severity:
         add(["No findings.", ""])
 
     add(["## Recommended actions", ""])

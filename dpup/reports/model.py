@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from html import unescape
 
 from dpup.engine import Library, QuestionNode, Severity
-from dpup.engine.model import OutcomeNode, Vocabulary
+from dpup.engine.model import Basis, OutcomeNode, Vocabulary
 from dpup.engine.walk import RaisedFinding
 from dpup.markup import render_markdown
 from dpup.storage.assessments import progress, to_answer
@@ -29,12 +29,15 @@ RATINGS = {
     Severity.INFORMATION: "Strong",
     Severity.ADVISORY: "Good, with improvements",
     Severity.ACTION_REQUIRED: "Needs action",
+    Severity.SEEK_ADVICE: "Serious concern",
     Severity.STOP: "Serious concern",
 }
 NOT_ASSESSED = "Not assessed"
 # How far along the scale each rating is, for charts: 0 = not assessed, 4 = strong.
 RATING_SCORES = {NOT_ASSESSED: 0, "Serious concern": 1, "Needs action": 2, "Good, with improvements": 3, "Strong": 4}
 RATING_SCALE = ("Not assessed", "Serious concern", "Needs action", "Good, with improvements", "Strong")
+# How a finding's basis reads in a report; findings of trees pinned before the catalogue have none.
+BASIS_LABELS = {Basis.LAW: "Required by law", Basis.GOOD_PRACTICE: "DPUP good practice", None: "Basis not recorded"}
 
 DISCLAIMER = ("DPUP is good practice, not law, and this report is not legal advice. It draws on the Data "
               "Protection and Use Policy (Crown copyright, CC BY 4.0), written in our own words.")
@@ -61,20 +64,28 @@ class AnswerRow:
 
 @dataclass(frozen=True)
 class FindingRow:
+    """One finding, shown once however many questions raised it."""
+
     severity: Severity
     severity_label: str
     text: str
     action: str
     principles: tuple[str, ...]
     guideline: str
-    tree: str
-    question: str
+    raised_by: tuple[str, ...]  # "Tree: question" for each question that raised it
+    basis: str  # BASIS_LABELS: required by law, or DPUP good practice
+    law: str = ""  # the provision, when the law requires it
     action_owner: str = ""
     action_due: str = ""
 
     @property
     def principle_names(self) -> str:
         return ", ".join(self.principles)
+
+    @property
+    def basis_text(self) -> str:
+        """"Required by law (Privacy Act 2020, s 22, IPP 3A)", or "DPUP good practice"."""
+        return f"{self.basis} ({self.law})" if self.law else self.basis
 
 
 @dataclass(frozen=True)
@@ -139,19 +150,13 @@ class Rating:
 
 
 @dataclass(frozen=True)
-class PrincipleGroup:
-    principle: str
-    findings: tuple[FindingRow, ...]
-
-
-@dataclass(frozen=True)
 class SeverityGroup:
-    """Findings of one severity, grouped again by principle (a finding serving two appears under both)."""
+    """The findings of one severity, each once."""
 
     severity: Severity
     label: str
     count: int
-    principles: tuple[PrincipleGroup, ...]
+    findings: tuple[FindingRow, ...]
 
 
 @dataclass(frozen=True)
@@ -179,7 +184,6 @@ class Report:
     guideline_ratings: tuple[Rating, ...]
     sections: tuple[TreeSection, ...]
     findings: tuple[FindingRow, ...]
-    by_principle: tuple[PrincipleGroup, ...]
     public_id: str = ""
     assessed_by: str = ""
     submitted_by: str = ""  # who last submitted it for review, when it has been
@@ -231,10 +235,9 @@ class Report:
 
 def build_report(library: Library, assessment: Assessment) -> Report:
     vocab = library.vocabulary
-    sections, served = [], {"principles": set(), "guidelines": set()}
+    sections, served, raised = [], {"principles": set(), "guidelines": set()}, []
     for item in progress(library, assessment):
-        rows = [_finding_row(library, item.tree.title, item.tree.node(f.node_id), f) for f in item.walk.findings]
-        rows.sort(key=lambda r: -r.severity.rank)
+        raised += [(item.tree, f) for f in item.walk.findings]
         for step in item.walk.steps:
             served["principles"].update(step.node.principles or item.tree.principles)
             served["guidelines"].add(step.node.guideline or item.tree.guideline)
@@ -244,10 +247,9 @@ def build_report(library: Library, assessment: Assessment) -> Report:
             outcome=_outcome(vocab, item.walk.outcome),
             answers=tuple(_answer_row(s.node, s.answer) for s in item.walk.steps),
             unused=tuple(_answer_row(item.tree.node(n), a) for n, a in _unused(assessment, item)),
-            findings=tuple(rows),
+            findings=tuple(_finding_rows(library, [(t, f) for t, f in raised if t is item.tree])),
         ))
-    findings = sorted((f for s in sections for f in s.findings), key=lambda r: -r.severity.rank)
-    principle_order = [t.name for t in vocab.principles]
+    findings = _finding_rows(library, raised)
     return Report(
         title=f"DPUP assessment: {assessment.initiative}",
         organisation=assessment.organisation_name,
@@ -264,13 +266,12 @@ def build_report(library: Library, assessment: Assessment) -> Report:
                                 for t in vocab.guidelines),
         sections=tuple(sections),
         findings=tuple(findings),
-        by_principle=_by_principle(findings, principle_order),
         public_id=assessment.public_id,
         assessed_by=_assessed_by(assessment),
         submitted_by=assessment.submitted_by.name if assessment.submitted_by else "",
         trees_used=tuple(TreeUsed(s.title, s.tree_id, s.version, s.content_hash, s.status) for s in sections),
         by_severity=tuple(
-            SeverityGroup(sev, vocab.label(sev), len(group), _by_principle(group, principle_order))
+            SeverityGroup(sev, vocab.label(sev), len(group), tuple(group))
             for sev in reversed(Severity)
             if (group := [f for f in findings if f.severity == sev])
         ),
@@ -301,17 +302,9 @@ def _status(assessment: Assessment) -> str:
     return f"{label}, revision {assessment.revision}" if assessment.revision > 1 else label
 
 
-def _by_principle(findings: list[FindingRow], order: list[str]) -> tuple[PrincipleGroup, ...]:
-    groups = [PrincipleGroup(name, tuple(f for f in findings if name in f.principles)) for name in order]
-    untagged = tuple(f for f in findings if not any(p in order for p in f.principles))
-    if untagged:
-        groups.append(PrincipleGroup("No principle named", untagged))
-    return tuple(g for g in groups if g.findings)
-
-
 def _action_plan(findings: list[FindingRow], sections: list[TreeSection]) -> tuple[ActionRow, ...]:
     """Finding actions, most serious first, then each outcome's general advice."""
-    rows = [(f.action, f.principle_names, f.severity_label, f"{f.tree}: {f.question}", f.action_owner, f.action_due)
+    rows = [(f.action, f.principle_names, f.severity_label, "; ".join(f.raised_by), f.action_owner, f.action_due)
             for f in findings if f.action]
     seen = {r[0] for r in rows}
     for s in sections:
@@ -327,16 +320,31 @@ def _unused(assessment: Assessment, item):
     return [(n, to_answer(answers[n])) for n in item.walk.unused]
 
 
-def _finding_row(library: Library, tree_title: str, node, finding: RaisedFinding) -> FindingRow:
+def _finding_rows(library: Library, raised: list[tuple]) -> list[FindingRow]:
+    """Each finding once, with every question that raised it: most serious first, then the ones
+    that touch most principles. The same catalogue id (or, for old inline findings, the same
+    words) is the same finding."""
+    groups: dict[str, list[tuple]] = {}
+    for tree, finding in raised:
+        groups.setdefault(finding.id or finding.text, []).append((tree, finding))
+    rows = [_finding_row(library, group) for group in groups.values()]
+    return sorted(rows, key=lambda r: (-r.severity.rank, -len(r.principles)))
+
+
+def _finding_row(library: Library, group: list[tuple]) -> FindingRow:
     vocab = library.vocabulary
+    finding: RaisedFinding = group[0][1]
     principle_names = tuple(vocab.term("principles", p).name for p in finding.principles if vocab.term("principles", p))
     guideline = vocab.term("guidelines", finding.guideline) if finding.guideline else None
+    raised_by = tuple(dict.fromkeys(
+        f"{tree.title}: {node.prompt if (node := tree.node(f.node_id)) else f.node_id}" for tree, f in group))
+    owners = [f for _, f in group if f.action_owner or f.action_due]
     return FindingRow(
         severity=finding.severity, severity_label=vocab.label(finding.severity), text=finding.text,
         action=finding.action or "",
         principles=principle_names, guideline=guideline.name if guideline else "",
-        tree=tree_title, question=node.prompt if node else finding.node_id,
-        action_owner=finding.action_owner, action_due=finding.action_due,
+        raised_by=raised_by, basis=BASIS_LABELS[finding.basis], law=finding.law or "",
+        action_owner=owners[0].action_owner if owners else "", action_due=owners[0].action_due if owners else "",
     )
 
 
@@ -375,6 +383,8 @@ def _summary(sections: list[TreeSection], findings: list[FindingRow]) -> str:
         position = f"{len(sections) - done} of {len(sections)} assessments are not finished yet"
     elif any(f.severity == Severity.STOP for f in findings):
         position = "the initiative should not go ahead as planned until the stop findings are resolved"
+    elif any(f.severity == Severity.SEEK_ADVICE for f in findings):
+        position = "the initiative should pause until advice has been taken on the findings that need it"
     elif any(f.severity == Severity.ACTION_REQUIRED for f in findings):
         position = "the initiative can go ahead once the required actions are done"
     else:

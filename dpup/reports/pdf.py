@@ -70,6 +70,7 @@ LINE = colors.HexColor("#b1b4b6")
 SOFT = colors.HexColor("#f3f2f1")
 SEVERITY_COLOURS = {
     "Stop": colors.HexColor("#a4151c"),
+    "Seek advice first": colors.HexColor("#7a1f5c"),
     "Action required": colors.HexColor("#8a4b00"),
     "Advisory": colors.HexColor("#0b4f8a"),
     "Information": colors.HexColor("#505a5f"),
@@ -384,7 +385,7 @@ def _t(text: str, style: str = "body", label: str = "") -> Text:
 def _table(header: list[str], rows: list[list], widths: list[float], colours: list | None = None) -> Table:
     """A table with a header row repeated on every page it runs onto; ``colours`` marks each row's left edge."""
     data = [[_t(h, "cell_head") for h in header]]
-    data += [[c if isinstance(c, Flowable) else _t(str(c), "cell") for c in row] for row in rows]
+    data += [[c if isinstance(c, (Flowable, list)) else _t(str(c), "cell") for c in row] for row in rows]
     table = Table(data, colWidths=widths, repeatRows=1, splitByRow=1, splitInRow=1, hAlign="LEFT")
     style = [
         FONT_CMD,
@@ -636,20 +637,16 @@ def _summary(report: Report) -> list[Flowable]:
 
 
 def _findings(report: Report) -> list[Flowable]:
-    out: list[Flowable] = [CondPageBreak(60 * mm), Heading("Findings by severity and principle", "h1", level=0)]
+    out: list[Flowable] = [CondPageBreak(60 * mm), Heading("Findings", "h1", level=0),
+                           _t("Each finding once, most serious first, with whether the law requires it or DPUP "
+                              "asks it as good practice, and every question that raised it.")]
     if not report.by_severity:
         out.append(_t("No findings."))
     for group in report.by_severity:
-        rows = [[pg.principle, f.text, f"{f.tree}: {f.question}"] for pg in group.principles for f in pg.findings]
+        rows = [[f.text, f.basis_text, [_t(q, "cell") for q in f.raised_by]] for f in group.findings]
         out += [Heading(f"{group.label} ({group.count})", "h2", level=1),
-                _table(["Principle", "Finding", "Raised by"], rows, [WIDTH * 0.2, WIDTH * 0.45, WIDTH * 0.35],
+                _table(["Finding", "Basis", "Raised by"], rows, [WIDTH * 0.4, WIDTH * 0.25, WIDTH * 0.35],
                        [SEVERITY_COLOURS.get(group.label, MUTED)] * len(rows))]
-    out.append(Heading("Findings by principle", "h2", level=1))
-    for pg in report.by_principle:
-        out.append(_t(pg.principle, "h3"))
-        out += [_t(f.text, "answer", label=f"{f.severity_label}:") for f in pg.findings]
-    if not report.by_principle:
-        out.append(_t("No findings."))
     return out
 
 
