@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dpup.engine.model import OutcomeNode, QuestionNode, Tree, Vocabulary
+from dpup.engine.model import Condition, Finding, OutcomeNode, QuestionNode, Tree, Vocabulary
 
 
 @dataclass
@@ -28,6 +28,8 @@ class Branch:
 
 def outline(tree: Tree, vocabulary: Vocabulary) -> OutlineNode:
     shown: set[str] = set()
+    findings = {o.finding.id: o.finding for q in tree.questions for o in q.options
+                if isinstance(o.finding, Finding) and o.finding.id}
 
     def build(node_id: str) -> OutlineNode:
         node = tree.node(node_id)
@@ -38,15 +40,15 @@ def outline(tree: Tree, vocabulary: Vocabulary) -> OutlineNode:
             return OutlineNode(node, verdict=vocabulary.label(node.verdict))
         item = OutlineNode(node)
         item.branches = [Branch(label, finding, build(target))
-                         for label, finding, target in _branches(node, vocabulary)]
+                         for label, finding, target in _branches(node, vocabulary, findings)]
         return item
 
     return build(tree.start)
 
 
-def _branches(node: QuestionNode, vocabulary: Vocabulary):
+def _branches(node: QuestionNode, vocabulary: Vocabulary, findings: dict):
     for route in node.routes:
-        yield "If the earlier answers match a rule", None, route.next
+        yield describe(route.when, vocabulary, findings), None, route.next
     for option in node.options:
         if option.next:
             finding = option.finding and f"{vocabulary.label(option.finding.severity)}: {option.finding.text}"
@@ -55,6 +57,16 @@ def _branches(node: QuestionNode, vocabulary: Vocabulary):
         others = [o for o in node.options if not o.next]
         label = "Any answer" if not node.options or len(others) == len(node.options) else "Any other answer"
         yield label, None, node.next
+
+
+def describe(condition: Condition, vocabulary: Vocabulary, findings: dict) -> str:
+    """A route's condition in words, where it is about findings; answer rules stay general."""
+    if condition.worst is not None:
+        return f"If a finding so far is “{vocabulary.label(condition.worst)}” or more serious"
+    if condition.raised is not None:
+        found = findings.get(condition.raised)
+        return f"If this was found: “{found.text if found else condition.raised}”"
+    return "If the earlier answers match a rule"
 
 
 def outline_lines(item: OutlineNode, depth: int = 0) -> list[str]:

@@ -6,7 +6,7 @@ logic of its own: what is shown, in what order, and how it is worded is decided 
 Ratings rule (also in the README): a principle or guideline is rated from the most serious
 finding raised against it on the paths taken —
 no findings or only information → "Strong"; advisory → "Good, with improvements";
-action required → "Needs action"; stop → "Serious concern". If no answered question or
+action required → "Needs action"; seek advice or stop → "Serious concern". If no answered question or
 finding serves it, it is "Not assessed".
 """
 
