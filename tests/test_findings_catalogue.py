@@ -174,3 +174,21 @@ def test_an_assessment_answered_before_the_catalogue_still_reads_the_same(app, a
     assert [(label, text) for label, text, _, _ in findings] == [
         ("Action required", "The purpose is not written down."), ("Advisory", "Nobody has been asked.")]
     assert status == "Go ahead: Go ahead"  # the old tree's own outcome, as it was answered
+
+
+def test_a_seek_advice_outcome_says_who_can_help_on_screen_and_in_the_report(app):
+    from tests.helpers import text_of
+    from tests.test_reports import officer_of
+
+    officer = officer_of(app, "Te Puna Trust", "tp")
+    pid = start(officer)
+    answer(officer, pid, "purpose", answer="yes")
+    answer(officer, pid, "personal", answer="identifying")
+    answer(officer, pid, "why-identifying", answer="To call people back.")
+    answer(officer, pid, "matching", answer="yes")
+    summary = officer.get(f"/assessments/{pid}/trees/journey/summary")
+    html = summary.get_data(as_text=True)
+    assert "Seek advice before matching identifying data" in text_of(summary)
+    assert 'Who can help</h3>' in html and 'href="/pages/help/privacy-officer">Your privacy officer</a>' in html
+    for url in (f"/assessments/{pid}/report", f"/assessments/{pid}/report.md"):
+        assert "Who can help:" in officer.get(url).get_data(as_text=True)

@@ -79,6 +79,8 @@ def render_markdown(report: Report) -> str:
         add([f"#### {inline(s.title)}", ""])
         if s.outcome:
             add([f"**{inline(s.outcome.heading)}**", "", s.outcome.body.strip(), ""])
+            if s.outcome.help_from:
+                add([f"*Who can help:* {inline(s.outcome.help_text)}", ""])
         else:
             add(["Not finished.", ""])
 

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from html import unescape
 
 from dpup.engine import Library, QuestionNode, Severity
-from dpup.engine.model import Basis, OutcomeNode, Vocabulary
+from dpup.engine.model import Basis, OutcomeNode
 from dpup.engine.walk import RaisedFinding
 from dpup.markup import render_markdown
 from dpup.storage.assessments import progress, to_answer
@@ -109,6 +109,11 @@ class OutcomeRow:
     body_text: str  # the same as plain text, for renderers that do not take Markdown
     actions: tuple[str, ...]
     heading: str  # "Verdict: title", or the title alone when it already says the verdict
+    help_from: tuple[str, ...] = ()  # who can help, by the title of their page
+
+    @property
+    def help_text(self) -> str:
+        return "; ".join(self.help_from)
 
 
 @dataclass(frozen=True)
@@ -244,7 +249,7 @@ def build_report(library: Library, assessment: Assessment) -> Report:
         sections.append(TreeSection(
             tree_id=item.tree.id, title=item.tree.title, version=item.tree.version,
             content_hash=item.pinned.content_hash, complete=item.walk.is_complete,
-            outcome=_outcome(vocab, item.walk.outcome),
+            outcome=_outcome(library, item.walk.outcome),
             answers=tuple(_answer_row(s.node, s.answer) for s in item.walk.steps),
             unused=tuple(_answer_row(item.tree.node(n), a) for n, a in _unused(assessment, item)),
             findings=tuple(_finding_rows(library, [(t, f) for t, f in raised if t is item.tree])),
@@ -353,11 +358,13 @@ def _answer_row(node: QuestionNode, answer) -> AnswerRow:
     return AnswerRow(node.prompt, shown, answer.note, answer.reason, answer.action_owner, answer.action_due)
 
 
-def _outcome(vocab: Vocabulary, node: OutcomeNode | None) -> OutcomeRow | None:
+def _outcome(library: Library, node: OutcomeNode | None) -> OutcomeRow | None:
     if node is None:
         return None
+    vocab = library.vocabulary
+    helpers = tuple(page.title if (page := library.pages.get(f"help/{h}")) else h for h in node.help_from)
     return OutcomeRow(vocab.label(node.verdict), node.title, node.body, _plain(node.body), node.actions,
-                      vocab.outcome_heading(node))
+                      vocab.outcome_heading(node), helpers)
 
 
 def _plain(markdown_text: str) -> str:

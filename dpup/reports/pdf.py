@@ -631,6 +631,8 @@ def _summary(report: Report) -> list[Flowable]:
         out.append(_t(s.title, "h3"))
         if s.outcome:
             out += [Text(s.outcome.heading, verdict), _t(s.outcome.body_text)]
+            if s.outcome.help_from:
+                out.append(_t(s.outcome.help_text, "answer", label="Who can help:"))
         else:
             out.append(_t("Not finished."))
     return out
