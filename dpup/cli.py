@@ -56,17 +56,26 @@ def validate(path: Path | None) -> None:
         )
     for checklist in library.checklists.values():
         click.echo(f"ok  checklist  {checklist.id}: {len(checklist.items)} items (version {checklist.version})")
+    if library.findings:
+        laws = sum(f.basis == "law" for f in library.findings.values())
+        click.echo(f"ok  findings   {len(library.findings)} in the catalogue ({laws} required by law, "
+                   f"{len(library.findings) - laws} good practice); the verdict rule holds on every path")
     if path is None:
         click.echo(f"ok  content    {len(library.pages)} pages")
 
 
 @main.command(with_appcontext=False)
-@click.argument("kind", type=click.Choice(["tree", "checklist"]), default="tree")
+@click.argument("kind", type=click.Choice(["tree", "checklist", "findings"]), default="tree")
 def schema(kind: str) -> None:
-    """Print the JSON Schema of tree or checklist files, for editors."""
-    from dpup.engine.model import Checklist, Tree
+    """Print the JSON Schema of tree, checklist or findings-catalogue files, for editors."""
+    from pydantic import BaseModel
 
-    model = Tree if kind == "tree" else Checklist
+    from dpup.engine.model import Checklist, Finding, Tree
+
+    class FindingsFile(BaseModel):
+        findings: list[Finding]
+
+    model = {"tree": Tree, "checklist": Checklist, "findings": FindingsFile}[kind]
     click.echo(json.dumps(model.model_json_schema(), indent=2))
 
 
