@@ -27,3 +27,8 @@ SESSION_REFRESH_EACH_REQUEST = False
 # test a pooled connection before using it rather than failing the request. (Not for SQLite: a
 # local file has no connection to lose, and the test would cost every request a query.)
 SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+# The verdict rule (no outcome milder than the findings on its path) is checked over every path of
+# every tree, which takes a second or two. `dpup validate`, `dpup run` and the tests check it;
+# production workers (dpup/wsgi.py) start without it, since the same release was validated.
+CHECK_VERDICT_RULE = True

@@ -56,7 +56,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
     return vocabulary
 
 
-def load_library(trees_dir: Path, content_dir: Path, only: Path | None = None) -> Library:
+def load_library(trees_dir: Path, content_dir: Path, only: Path | None = None, verdict_rule: bool = True) -> Library:
     """Load and validate everything under ``trees_dir`` and ``content_dir``.
 
     ``only`` restricts the trees and checklists to one file or folder (``dpup validate PATH``);
@@ -77,7 +77,7 @@ def load_library(trees_dir: Path, content_dir: Path, only: Path | None = None) -
     tree_files, checklist_files = _files(trees_dir if only is None else only)
     for path in tree_files:
         _add(library.trees, check_tree_file(path, known), library.problems, path)
-    for tree in library.trees.values():
+    for tree in library.trees.values() if verdict_rule else ():
         library.problems += check_verdict_rule(tree)
     if only is None or only.is_dir():
         _check_unused_findings(library, finding_files, tree_files)

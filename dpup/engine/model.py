@@ -31,7 +31,7 @@ class Severity(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Severity).index(self)
+        return _SEVERITY_RANKS[self]
 
     @property
     def least_verdict(self) -> Verdict:
@@ -68,9 +68,12 @@ class Verdict(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Verdict).index(self)
+        return _VERDICT_RANKS[self]
 
 
+# Ranks are read on every step of the verdict-rule check, so they are looked up, not recomputed.
+_SEVERITY_RANKS = {s: i for i, s in enumerate(Severity)}
+_VERDICT_RANKS = {v: i for i, v in enumerate(Verdict)}
 _LEAST_VERDICT = {
     Severity.INFORMATION: Verdict.PROCEED,
     Severity.ADVISORY: Verdict.PROCEED,

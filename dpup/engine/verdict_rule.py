@@ -1,11 +1,13 @@
 """The verdict rule: no outcome is milder than the most serious finding raised on its path.
 
-Checked over every path of a tree, not over sample answers. Paths are explored as states of
-(node, most serious finding so far, the facts a later route can still look at); answers and
-findings that no route downstream reads are forgotten, so the search stays small. A tree whose
-last question picks its outcome from many separate answers can still have too many paths to
-check: it is reported, and the fix is to route outcomes on findings (``worst:`` and ``raised:``
-conditions), which also makes the rule hold by construction.
+Checked over every path of a tree, not over sample answers. Paths are explored as abstract states:
+the node, the most serious finding so far, the earlier answers a later route can still read, and
+which of the findings conditions a later route can still ask about are true. A condition such as
+``any: [raised: a, raised: b, …]`` is one yes-or-no fact, whichever of its findings was raised, so
+a last question that picks the outcome from many findings costs a handful of states, not
+thousands. Trees that pick outcomes from many separate *answers* can still have too many paths to
+check: they are reported, and the fix is to route outcomes on findings (``worst:``/``raised:``),
+which also makes the rule hold by construction.
 """
 
 from __future__ import annotations
@@ -13,14 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import combinations
 
-from dpup.engine.model import Answer, AnswerKind, Finding, OutcomeNode, QuestionNode, Severity, Tree
+from dpup.engine.model import Answer, AnswerKind, Condition, Finding, OutcomeNode, QuestionNode, Severity, Tree
 from dpup.engine.problems import Problem
-from dpup.engine.walk import next_node_id
+from dpup.engine.walk import holds, route_or_default
 
 # Past this many states a tree is reported as too tangled to check, rather than checked for minutes.
 MAX_STATES = 50_000
 # A "choose all that apply" question read by a route is tried with every combination of the
-# options that routes read (others add only their findings).
+# options that routes read (the others add only their findings).
 MAX_COMBINATION_OPTIONS = 12
 
 
@@ -47,17 +49,53 @@ class _Trail:
         return out[::-1]
 
 
+@dataclass
+class _Facts:
+    """The finding conditions of a tree's routes, each a set of findings of which any one makes it true."""
+
+    groups: list[frozenset[str]]
+    of_condition: dict[int, int]  # id() of a condition object -> its group
+
+    def switched_on(self, findings: list[Finding]) -> set[int]:
+        ids = {f.id for f in findings if f.id}
+        return {i for i, group in enumerate(self.groups) if group & ids}
+
+
+@dataclass(frozen=True)
+class _Choice:
+    """One answer worth trying at a question, worked out once: what it raises and switches on."""
+
+    shown: str
+    answer: Answer
+    worst: _Worst | None
+    switches_on: frozenset[int]
+
+
+# Trees already checked in this process, by file and content hash: tests and `dpup run` load the
+# same knowledge many times, and the search is the slow part of loading it.
+_checked: dict[tuple[str, str], list[Problem]] = {}
+
+
 def check_verdict_rule(tree: Tree) -> list[Problem]:
-    answers_read, findings_read = _read_downstream(tree)
+    key = (_path(tree), tree.file.content_hash if tree.file else "")
+    if key not in _checked or not key[1]:
+        _checked[key] = _search(tree)
+    return list(_checked[key])
+
+
+def _search(tree: Tree) -> list[Problem]:
+    facts = _finding_facts(tree)
+    answers_read, facts_read = _read_downstream(tree, facts)
     values_read = _values_read(tree)
+    nodes = {n.id: n for n in tree.nodes}
+    choices = {n.id: _prepared(n, values_read.get(n.id, set()), facts) for n in tree.questions}
     problems: dict[tuple[str, str], Problem] = {}
     seen: set = set()
     todo = [(tree.start, None, {}, frozenset(), None)]
     while todo:
-        node_id, worst, answers, raised, trail = todo.pop()
-        node = tree.node(node_id)
-        key = (node_id, worst.severity if worst else None, raised,
-               frozenset((k, v.value) for k, v in answers.items()))
+        node_id, worst, answers, on, trail = todo.pop()
+        node = nodes.get(node_id)
+        key = (node_id, worst.severity if worst else None, on, frozenset((k, v.value) for k, v in answers.items()))
         if node is None or key in seen:
             continue
         seen.add(key)
@@ -69,33 +107,71 @@ def check_verdict_rule(tree: Tree) -> list[Problem]:
             if worst and node.verdict.rank < worst.severity.least_verdict.rank:
                 problems.setdefault((node.id, worst.finding), _problem(tree, node, worst, trail))
             continue
-        for value, findings in _choices(node, values_read.get(node.id, set())):
-            answer = Answer(value=value)
-            on_path = {**answers, node.id: answer}
-            now_raised = [*(_Raised(i) for i in raised), *findings]
+        for choice in choices[node_id]:
+            on_path = {**answers, node_id: choice.answer}
+            now_on = on | choice.switches_on
             worse = worst
-            for f in findings:
-                if worse is None or f.severity.rank > worse.severity.rank:
-                    worse = _Worst(f.severity, f.id or f.text, node.id)
-            if worse:
-                now_raised.append(_Raised(None, worse.severity))
-            following = next_node_id(node, answer, on_path, now_raised)
+            if choice.worst and (worst is None or choice.worst.severity.rank > worst.severity.rank):
+                worse = choice.worst
+            following = route_or_default(node, choice.answer, lambda c: _holds(c, on_path, worse, now_on, facts))
             if following is None:
                 continue
-            keep, keep_findings = answers_read.get(following, frozenset()), findings_read.get(following, frozenset())
-            shown = "(text)" if node.kind == AnswerKind.TEXT else value if isinstance(value, str) else "+".join(value)
-            todo.append((following, worse, {k: a for k, a in on_path.items() if k in keep},
-                         frozenset(f.id for f in now_raised if f.id in keep_findings),
-                         _Trail(node.id, shown, trail)))
+            keep, keep_facts = answers_read.get(following, frozenset()), facts_read.get(following, frozenset())
+            todo.append((following, worse, {k: a for k, a in on_path.items() if k in keep}, now_on & keep_facts,
+                         _Trail(node_id, choice.shown, trail)))
     return list(problems.values())
 
 
-@dataclass(frozen=True)
-class _Raised:
-    """Enough of a raised finding for route conditions: its id and severity."""
+def _prepared(node: QuestionNode, values_read: set[str], facts: _Facts) -> list[_Choice]:
+    prepared = []
+    for value, findings in _choices(node, values_read):
+        worst = max(findings, key=lambda f: f.severity.rank, default=None)
+        shown = "(text)" if node.kind == AnswerKind.TEXT else value if isinstance(value, str) else "+".join(value)
+        prepared.append(_Choice(shown, Answer(value=value),
+                                _Worst(worst.severity, worst.id or worst.text, node.id) if worst else None,
+                                frozenset(facts.switched_on(findings))))
+    return prepared
 
-    id: str | None
-    severity: Severity = Severity.INFORMATION
+
+def _holds(condition: Condition, answers: dict, worst: _Worst | None, on: frozenset[int], facts: _Facts) -> bool:
+    group = facts.of_condition.get(id(condition))
+    if group is not None:
+        return group in on
+    if condition.worst is not None:
+        return worst is not None and worst.severity.rank >= condition.worst.rank
+    if condition.all is not None:
+        return all(_holds(c, answers, worst, on, facts) for c in condition.all)
+    if condition.any is not None:
+        return any(_holds(c, answers, worst, on, facts) for c in condition.any)
+    if condition.not_ is not None:
+        return not _holds(condition.not_, answers, worst, on, facts)
+    return holds(condition, answers)
+
+
+def _finding_facts(tree: Tree) -> _Facts:
+    """Each ``raised:`` condition, or ``any:`` made only of them, becomes one fact."""
+    facts = _Facts([], {})
+
+    def visit(condition: Condition, inside_group: bool) -> None:
+        children = condition.all or condition.any or ((condition.not_,) if condition.not_ is not None else ())
+        if condition.any and all(c.raised for c in condition.any):
+            facts.of_condition[id(condition)] = _group(facts, frozenset(c.raised for c in condition.any))
+            return
+        if condition.raised and not inside_group:
+            facts.of_condition[id(condition)] = _group(facts, frozenset({condition.raised}))
+        for child in children:
+            visit(child, False)
+
+    for node in tree.questions:
+        for route in node.routes:
+            visit(route.when, False)
+    return facts
+
+
+def _group(facts: _Facts, ids: frozenset[str]) -> int:
+    if ids not in facts.groups:
+        facts.groups.append(ids)
+    return facts.groups.index(ids)
 
 
 def _path(tree: Tree) -> str:
@@ -143,22 +219,23 @@ def _values_read(tree: Tree) -> dict[str, set[str]]:
     return found
 
 
-def _read_downstream(tree: Tree) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
-    """For each node, the answers and the findings that a route at that node or after it can read."""
-    answers_at, findings_at = {}, {}
+def _read_downstream(tree: Tree, facts: _Facts) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[int]]]:
+    """For each node, the answers and the finding facts that a route at that node or after it can read."""
+    answers_at, facts_at = {}, {}
     for n in tree.nodes:
         routes = getattr(n, "routes", ())
         answers_at[n.id] = {r if isinstance(r, str) else r.node for route in routes for r in route.when.references()}
-        findings_at[n.id] = {f for route in routes for f in route.when.findings_read()}
-    answers, findings = {}, {}
+        facts_at[n.id] = {facts.of_condition[id(c)] for route in routes for c in route.when.parts()
+                          if id(c) in facts.of_condition}
+    answers, read = {}, {}
     # Trees are acyclic (checked before this runs), so a post-order walk settles every node.
     for node_id in _post_order(tree):
-        a, f = set(answers_at[node_id]), set(findings_at[node_id])
+        a, f = set(answers_at[node_id]), set(facts_at[node_id])
         for nxt in tree.node(node_id).successors():
             a |= answers.get(nxt, frozenset())
-            f |= findings.get(nxt, frozenset())
-        answers[node_id], findings[node_id] = frozenset(a), frozenset(f)
-    return answers, findings
+            f |= read.get(nxt, frozenset())
+        answers[node_id], read[node_id] = frozenset(a), frozenset(f)
+    return answers, read
 
 
 def _post_order(tree: Tree) -> list[str]:

@@ -7,7 +7,7 @@ answer can never leave a stale path behind. Answers to questions no longer on th
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from dpup.engine.model import (
@@ -158,8 +158,13 @@ def next_node_id(node: QuestionNode, answer: Answer, answers: Mapping[str, Answe
     """Where an answer leads: the first route whose condition holds, else the option's or the question's next.
 
     ``raised`` is every finding raised on the path so far, this answer's included."""
+    return route_or_default(node, answer, lambda condition: holds(condition, answers, raised))
+
+
+def route_or_default(node: QuestionNode, answer: Answer, test: Callable[[Condition], bool]) -> str | None:
+    """The first route whose condition passes ``test``, else the chosen option's or the question's next."""
     for route in node.routes:
-        if holds(route.when, answers, raised):
+        if test(route.when):
             return route.next
     chosen = node.option(answer.value) if isinstance(answer.value, str) else None
     return (chosen.next if chosen else None) or node.next

@@ -26,7 +26,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
     app.config.setdefault("SECRET_KEY", None) or _set_secret_key(app)
 
-    library = load_library(Path(app.config["TREES_DIR"]), Path(app.config["CONTENT_DIR"]))
+    library = load_library(Path(app.config["TREES_DIR"]), Path(app.config["CONTENT_DIR"]),
+                           verdict_rule=app.config["CHECK_VERDICT_RULE"])
     library.raise_for_problems()
     app.extensions["dpup.library"] = library
 
