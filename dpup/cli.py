@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -82,7 +83,23 @@ def run(ctx: click.Context, **kwargs) -> None:
         _fail_on_problems(Library(vocabulary=None, problems=exc.problems))
     with app.app_context():
         upgrade_database()
+    _no_access_log_from_the_development_server()
     ctx.invoke(run_command, **kwargs)
+
+
+def _no_access_log_from_the_development_server() -> None:
+    """Werkzeug's server would print a line per request with the client's address and the full
+    path, one-time tokens included. dpup's own request log already has every request, without
+    either; the server's other messages (errors) keep their text, without the address."""
+    from werkzeug.serving import WSGIRequestHandler
+
+    from dpup.web.observability import redact_tokens
+
+    def log(handler, kind: str, message: str, *args) -> None:
+        if kind != "info":  # "info" is the access log; errors and warnings stay
+            logging.getLogger("werkzeug").log(logging.getLevelName(kind.upper()), redact_tokens(message % args))
+
+    WSGIRequestHandler.log = log
 
 
 @main.group()

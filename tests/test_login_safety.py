@@ -1,6 +1,8 @@
 """Logging in as an attacker would try it: redirects off the site, telling known accounts from
 unknown ones, guessing the current password of a logged-in session, and time-outs."""
 
+import re
+
 import pytest
 
 from dpup.storage.db import db
@@ -82,3 +84,14 @@ def test_logging_out_still_ends_every_session(app, login_as):
     laptop, phone = login_as("privacy_officer"), login_as("privacy_officer")
     laptop.post("/logout", data={"csrf_token": csrf_token(laptop.get("/").get_data(as_text=True))})
     assert phone.get("/assessments/").status_code == 302
+
+
+def test_pages_with_private_data_or_one_time_links_are_never_cached(app, login_as, people):
+    admin = login_as("administrator")
+    response = submit(admin, "/admin/users", {"name": "Hemi", "email": "hemi@own.example", "role": "board"})
+    invite = re.search(r'<code class="invite-link">http://localhost([^<]+)</code>', response.get_data(as_text=True))
+    assert response.headers["Cache-Control"] == "no-store"
+    for page in ("/admin/users", "/admin/audit.csv", "/admin/settings", "/account/password", "/"):
+        assert admin.get(page).headers["Cache-Control"] == "no-store", page
+    assert app.test_client().get(invite.group(1)).headers["Cache-Control"] == "no-store"
+    assert "no-store" not in admin.get("/static/dpup.css").headers.get("Cache-Control", "")

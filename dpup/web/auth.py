@@ -250,9 +250,20 @@ def _invites() -> URLSafeTimedSerializer:
 
 
 def invite_link(user: User, external: bool = True) -> str:
-    """The one-time link with which a person invited, or whose password was reset, chooses a password."""
-    token = _invites().dumps([user.public_id, user.session_version])
-    return url_for("auth.accept_invite", token=token, _external=external)
+    """The one-time link with which a person invited, or whose password was reset, chooses a password.
+
+    Its address never comes from the request's Host header, which the sender chooses (a link to
+    their own site would hand them the token): it is ``DPUP_BASE_URL``, or the request's host when
+    Flask has checked it against ``DPUP_TRUSTED_HOSTS``, or else just the path."""
+    path = url_for("auth.accept_invite", token=_invites().dumps([user.public_id, user.session_version]))
+    base = (current_app.config.get("BASE_URL") or "").rstrip("/")
+    if not external:
+        return path
+    if base:
+        return base + path
+    if current_app.config.get("TRUSTED_HOSTS"):
+        return request.host_url.rstrip("/") + path  # Flask answers 400 to any other host
+    return path
 
 
 def reset_password(person: User, actor: str) -> None:
