@@ -216,6 +216,7 @@ def export_command(organisation_ref: str | None, output: str) -> None:
 def import_command(file: str) -> None:
     """Load an export file into this dpup. All or nothing: a bad file changes nothing."""
     from flask import current_app
+    from sqlalchemy.exc import SQLAlchemyError
 
     from dpup.storage.setup import upgrade_database
     from dpup.storage.transfer import TransferError, import_organisation
@@ -226,6 +227,9 @@ def import_command(file: str) -> None:
         organisation, count = import_organisation(current_app.extensions["dpup.library"], text, "command line import")
     except (TransferError, UnicodeDecodeError) as exc:
         raise click.ClickException(f"{file} was not imported, and nothing was changed: {exc}") from exc
+    except SQLAlchemyError as exc:  # a case the checks missed: the import rolled back as a whole
+        raise click.ClickException(f"{file} was not imported, and nothing was changed: the database refused it "
+                                   f"({type(getattr(exc, 'orig', None) or exc).__name__})") from exc
     click.echo(f"Imported {count} assessment(s) into {organisation.name}.")
 
 
