@@ -72,10 +72,9 @@ def _create_private_sqlite_file(url: str, instance_path: Path) -> None:
     path = Path(database)
     if not path.is_absolute():
         path = instance_path / path  # where Flask-SQLAlchemy puts a relative SQLite path
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # an empty file is an empty database
-    except FileExistsError:
+    except (FileExistsError, FileNotFoundError):  # there already, or no such folder (SQLite will say so)
         pass
 
 
