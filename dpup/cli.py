@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
+import stat
 import sys
 from pathlib import Path
 
@@ -33,6 +35,16 @@ def _fail_on_problems(library: Library) -> None:
             click.echo(str(problem), err=True)
         click.echo(f"{len(library.problems)} problem(s) found.", err=True)
         sys.exit(1)
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write a file only its owner can read (0600): reports and exports hold an organisation's
+    assessments. A file that was there before is made private too, since it is replaced."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        if stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # not a device such as /dev/stdout
+            os.fchmod(f.fileno(), 0o600)
+        f.write(data)
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
@@ -91,7 +103,23 @@ def run(ctx: click.Context, **kwargs) -> None:
         _fail_on_problems(Library(vocabulary=None, problems=exc.problems))
     with app.app_context():
         upgrade_database()
+    _no_access_log_from_the_development_server()
     ctx.invoke(run_command, **kwargs)
+
+
+def _no_access_log_from_the_development_server() -> None:
+    """Werkzeug's server would print a line per request with the client's address and the full
+    path, one-time tokens included. dpup's own request log already has every request, without
+    either; the server's other messages (errors) keep their text, without the address."""
+    from werkzeug.serving import WSGIRequestHandler
+
+    from dpup.web.observability import redact_tokens
+
+    def log(handler, kind: str, message: str, *args) -> None:
+        if kind != "info":  # "info" is the access log; errors and warnings stay
+            logging.getLogger("werkzeug").log(logging.getLevelName(kind.upper()), redact_tokens(message % args))
+
+    WSGIRequestHandler.log = log
 
 
 @main.group()
@@ -149,7 +177,7 @@ def report(assessment_id: str, fmt: str, output: Path) -> None:
     if str(output) == "-":
         sys.stdout.buffer.write(data)
         return
-    output.write_bytes(data)
+    write_private(output, data)
     click.echo(f"Wrote {output} ({len(data):,} bytes).", err=True)
 
 
@@ -163,6 +191,7 @@ def create_admin(organisation: str, name: str, email: str, password: str) -> Non
     """Create an organisation and its first administrator (the command-line twin of /setup)."""
     from sqlalchemy import func, select
 
+    from dpup.security.emails import is_email
     from dpup.security.passwords import password_problems
     from dpup.storage.db import db
     from dpup.storage.models import User
@@ -171,6 +200,8 @@ def create_admin(organisation: str, name: str, email: str, password: str) -> Non
 
     upgrade_database()
     email = email.strip().lower()
+    if not is_email(email):
+        raise click.ClickException("Enter an email address like name@example.org.")
     if db.session.scalar(select(func.count()).select_from(User).where(func.lower(User.email) == email)):
         raise click.ClickException("Someone already has an account with that email address.")
     problems = password_problems(password, email, name, organisation)
@@ -199,7 +230,7 @@ def export_command(organisation_ref: str | None, output: str) -> None:
         names = ", ".join(f"{o.name} ({o.public_id})" for o in db.session.scalars(select(Organisation)))
         raise click.ClickException(f"name one organisation with --organisation; there are: {names or 'none'}")
     data = export_organisation(found[0])
-    Path(output).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_private(Path(output), json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
     click.echo(f"Exported {len(data['assessments'])} assessment(s) of {found[0].name} to {output}.")
 
 
@@ -208,6 +239,7 @@ def export_command(organisation_ref: str | None, output: str) -> None:
 def import_command(file: str) -> None:
     """Load an export file into this dpup. All or nothing: a bad file changes nothing."""
     from flask import current_app
+    from sqlalchemy.exc import SQLAlchemyError
 
     from dpup.storage.setup import upgrade_database
     from dpup.storage.transfer import TransferError, import_organisation
@@ -218,6 +250,9 @@ def import_command(file: str) -> None:
         organisation, count = import_organisation(current_app.extensions["dpup.library"], text, "command line import")
     except (TransferError, UnicodeDecodeError) as exc:
         raise click.ClickException(f"{file} was not imported, and nothing was changed: {exc}") from exc
+    except SQLAlchemyError as exc:  # a case the checks missed: the import rolled back as a whole
+        raise click.ClickException(f"{file} was not imported, and nothing was changed: the database refused it "
+                                   f"({type(getattr(exc, 'orig', None) or exc).__name__})") from exc
     click.echo(f"Imported {count} assessment(s) into {organisation.name}.")
 
 

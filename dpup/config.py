@@ -15,6 +15,12 @@ SESSION_COOKIE_HTTPONLY = True
 # Keep uploads and form posts small: the longest field is a 10,000-character note.
 MAX_CONTENT_LENGTH = 1024 * 1024
 
+# The address people use to reach dpup, as https://dpup.example.org (DPUP_BASE_URL): invitation and
+# password links are built on it, never on the Host header a request brings. Unset, they use the
+# request's host only when TRUSTED_HOSTS (DPUP_TRUSTED_HOSTS, a JSON list) has vouched for it, and
+# are shown as a path otherwise.
+BASE_URL = None
+
 # Sessions end after this long without a request, and after this long in all (see README).
 SESSION_IDLE_MINUTES = 30
 SESSION_ABSOLUTE_HOURS = 12

@@ -30,6 +30,7 @@ def make_app(tmp_path, **settings):
     app = create_app({
         "TESTING": True,
         "SECRET_KEY": "test-secret",
+        "BASE_URL": "http://localhost",  # as an operator sets DPUP_BASE_URL; see test_tokens.py for unset
         **settings,
     })
     app.instance_path = str(tmp_path)

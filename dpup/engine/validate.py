@@ -88,13 +88,23 @@ def _friendly(error: dict, loc: tuple) -> str:
     return f"{where}: {message}" if where else message
 
 
+# No knowledge file comes near this (the largest bundled tree is tens of kilobytes); a bigger one
+# is refused before it is parsed, so validating never reads without bound.
+MAX_FILE_BYTES = 2_000_000
+
+
 def _read(path: Path, report: _Report, text: str | None) -> dict | None:
     if text is None:
         try:
-            text = path.read_text(encoding="utf-8")
+            with path.open("rb") as f:
+                raw = f.read(MAX_FILE_BYTES + 1)
+            text = raw.decode("utf-8") if len(raw) <= MAX_FILE_BYTES else None
         except (OSError, UnicodeDecodeError) as exc:
             report.add(FILE, f"cannot read the file: {exc}")
             return None
+    if text is None or len(text) > MAX_FILE_BYTES:
+        report.add(FILE, f"the file is larger than {MAX_FILE_BYTES:,} bytes")
+        return None
     try:
         report.doc = parse_yaml(text)
     except YamlError as exc:
@@ -386,23 +396,25 @@ def _reachable(graph: _Graph, start: str) -> set[str]:
 
 
 def _find_cycle(graph: _Graph) -> list[str] | None:
+    """The first cycle found, as a path that ends where it starts. Depth-first with a stack of its
+    own, not recursion: a long chain of questions must not exhaust Python's stack."""
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-
-    def visit(node_id: str, path: list[str]) -> list[str] | None:
-        if state.get(node_id) == 1:
-            return path[path.index(node_id):] + [node_id]
-        if state.get(node_id) == 2:
-            return None
-        state[node_id] = 1
-        for nxt in _successors(graph, node_id):
-            if found := visit(nxt, path + [node_id]):
-                return found
-        state[node_id] = 2
-        return None
-
-    for node_id in graph.edges:
-        if found := visit(node_id, []):
-            return found
+    for root in graph.edges:
+        if root in state:
+            continue
+        path, todo = [root], [iter(_successors(graph, root))]
+        state[root] = 1
+        while todo:
+            nxt = next(todo[-1], None)
+            if nxt is None:  # every successor of path[-1] explored
+                state[path.pop()] = 2
+                todo.pop()
+            elif state.get(nxt) == 1:
+                return path[path.index(nxt):] + [nxt]
+            elif nxt not in state:
+                state[nxt] = 1
+                path.append(nxt)
+                todo.append(iter(_successors(graph, nxt)))
     return None
 
 
@@ -430,7 +442,8 @@ def check_checklist_file(path: Path, known: Known, text: str | None = None) -> t
     data = _read(path, report, text)
     if data is None:
         return None, report.problems
-    for i, item in enumerate(data.get("items") or []):
+    items = data.get("items")
+    for i, item in enumerate(items if isinstance(items, list) else []):  # (the schema reports a non-list)
         if isinstance(item, dict) and isinstance(item.get("id"), str):
             report.locs.setdefault(item["id"], ("items", i))
     try:
@@ -457,8 +470,10 @@ def check_checklist_file(path: Path, known: Known, text: str | None = None) -> t
 
 
 def _item_name(data: dict, loc: tuple) -> str:
-    if len(loc) >= 2 and loc[0] == "items" and isinstance(loc[1], int):
-        item = (data.get("items") or [None] * (loc[1] + 1))[loc[1]]
+    items = data.get("items")
+    if len(loc) >= 2 and loc[0] == "items" and isinstance(loc[1], int) and isinstance(items, list) \
+            and loc[1] < len(items):
+        item = items[loc[1]]
         return item.get("id", f"items[{loc[1]}]") if isinstance(item, dict) else f"items[{loc[1]}]"
     return FILE
 

@@ -6,7 +6,7 @@ booleans, so authors can write option values without quotes.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import yaml
 
@@ -37,6 +37,9 @@ class YamlError(ValueError):
 class YamlDocument:
     data: object
     root: yaml.Node | None
+    # Each mapping's keys, indexed the first time a problem is located in it: a file with many
+    # problems in one mapping is located in linear time, not by rescanning the mapping for each.
+    _keys: dict[int, dict] = field(default_factory=dict, compare=False, repr=False)
 
     def line_of(self, loc: tuple) -> int | None:
         """The 1-based line of the deepest part of ``loc`` (keys and list indexes) found."""
@@ -45,20 +48,23 @@ class YamlDocument:
             if node is None:
                 break
             line = node.start_mark.line + 1
-            node = _child(node, key)
+            node = self._child(node, key)
         if node is not None:
             line = node.start_mark.line + 1
         return line
 
-
-def _child(node: yaml.Node, key) -> yaml.Node | None:
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            if k.value == key:
-                return v
-    elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-        return node.value[key]
-    return None
+    def _child(self, node: yaml.Node, key) -> yaml.Node | None:
+        if isinstance(node, yaml.MappingNode):
+            keys = self._keys.get(id(node))
+            if keys is None:
+                keys = self._keys[id(node)] = {}
+                for k, v in node.value:
+                    if isinstance(k, yaml.ScalarNode):
+                        keys.setdefault(k.value, v)  # the first of duplicate keys, as before
+            return keys.get(key)
+        if isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            return node.value[key]
+        return None
 
 
 def parse_yaml(text: str) -> YamlDocument:

@@ -42,13 +42,13 @@ def start_assessment(library: Library, user: User, initiative: str, description:
                      tree_ids: list[str]) -> Assessment:
     assessment = Assessment(organisation_id=user.organisation_id, organisation_name=user.organisation.name,
                             created_by=user, initiative=initiative, description=description)
-    for position, tree_id in enumerate(tree_ids):
+    for position, tree_id in enumerate(dict.fromkeys(tree_ids)):  # each tree once, however often it was sent
         version = pin_version(library.trees[tree_id])
         assessment.trees.append(AssessmentTree(tree_id=tree_id, content_hash=version.content_hash, position=position))
     db.session.add(assessment)
     db.session.flush()
     audit.record(user.email, "assessment_created", user.organisation_id, target(assessment),
-                 after={"initiative": initiative, "trees": tree_ids})
+                 after={"initiative": initiative, "trees": [p.tree_id for p in assessment.trees]})
     db.session.commit()
     return assessment
 

@@ -41,7 +41,8 @@ def as_csv(events: list[AuditEvent]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["when (UTC)", "who", "action", "target", "before", "after"])
     for e in events:
-        writer.writerow([e.at.isoformat(timespec="seconds"), _cell(e.actor), e.action, _cell(e.target),
+        # Every cell that holds text goes through _cell, the action too: imported events bring their own.
+        writer.writerow([e.at.isoformat(timespec="seconds"), _cell(e.actor), _cell(e.action), _cell(e.target),
                          _cell(_json(e.before)), _cell(_json(e.after))])
     return out.getvalue()
 

@@ -75,8 +75,6 @@ class User(db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
     # Bumped on logout and password change: every session issued before is refused.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(nullable=True)
@@ -113,7 +111,8 @@ class AuditEvent(db.Model):
 
 
 class LoginThrottle(db.Model):
-    """Failed logins per client address in the current window, shared by every worker and host."""
+    """Attempts per key (a client address, an email typed at login, a user changing their password)
+    in the current window, shared by every worker and host; see dpup/web/throttle.py."""
 
     __tablename__ = "login_throttle"
     key: Mapped[str] = mapped_column(String(100), primary_key=True)

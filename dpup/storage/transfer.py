@@ -8,16 +8,16 @@ nothing.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import UTC, datetime
+from pathlib import PurePath
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator
 from sqlalchemy import func, select
 
-from dpup.engine import Library, LibraryError
-from dpup.engine.library import tree_from_text
+from dpup.engine import Library
+from dpup.security.emails import is_email
 from dpup.storage import audit
 from dpup.storage.db import db
 from dpup.storage.models import (
@@ -31,6 +31,9 @@ from dpup.storage.models import (
     TreeVersion,
     User,
 )
+from dpup.storage.transfer_checks import TransferError, check_consistency, check_shape
+
+__all__ = ["TransferError", "export_organisation", "import_organisation", "parse_export"]
 
 EXPORT_FORMAT = "dpup-export"
 EXPORT_VERSION = 2
@@ -64,15 +67,24 @@ class AnswerOut(_Strict):
 class EventOut(_Strict):
     at: datetime
     actor: str = Field(max_length=254)
-    action: str = Field(max_length=60)
-    before: Any = None
-    after: Any = None
+    # As dpup names its events (answer_changed...): never a spreadsheet formula or a line break.
+    action: str = Field(pattern=r"^[a-z][a-z_]*$", max_length=60)
+    # What changed, as dpup records it: a mapping, or nothing.
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
 
 
 class PersonOut(_Strict):
     email: str = Field(max_length=254)
     name: str = Field(max_length=200)
     role: Role
+
+    @field_validator("email")
+    @classmethod
+    def _an_email(cls, value: str) -> str:
+        if not is_email(value):
+            raise ValueError("not an email address")
+        return value
 
 
 class PinnedTreeOut(_Strict):
@@ -93,7 +105,7 @@ class AssessmentOut(_Strict):
     signed_off_by: str = Field(default="", max_length=200)
     signed_off_role: str = Field(default="", max_length=60)
     signed_off_at: datetime | None = None
-    revision: int = Field(ge=1)
+    revision: int = Field(ge=1, le=1_000_000)
     previous: str | None = None
     created_by: PersonOut | None = None
     submitted_by: PersonOut | None = None
@@ -109,15 +121,11 @@ class OrganisationOut(_Strict):
 
 class ExportFile(_Strict):
     format: str = Field(pattern=f"^{EXPORT_FORMAT}$")
-    version: int
+    version: StrictInt
     exported_at: datetime
     organisation: OrganisationOut
     tree_versions: list[TreeVersionOut] = []
     assessments: list[AssessmentOut] = []
-
-
-class TransferError(ValueError):
-    """The file cannot be imported; the message says why, in plain words."""
 
 
 def export_organisation(organisation: Organisation) -> dict:
@@ -131,7 +139,8 @@ def export_organisation(organisation: Organisation) -> dict:
         "version": EXPORT_VERSION,
         "exported_at": _iso(datetime.now(UTC).replace(tzinfo=None)),
         "organisation": {"public_id": organisation.public_id, "name": organisation.name},
-        "tree_versions": [{"content_hash": v.content_hash, "tree_id": v.tree_id, "path": v.path,
+        # The file name only: where this server keeps its trees is nobody else's business.
+        "tree_versions": [{"content_hash": v.content_hash, "tree_id": v.tree_id, "path": PurePath(v.path).name,
                            "source": v.source} for v in versions],
         "assessments": [_export_assessment(a, by_id) for a in assessments],
     }
@@ -170,9 +179,13 @@ def parse_export(text: str) -> ExportFile:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise TransferError(f"not a JSON file (line {exc.lineno}: {exc.msg})") from exc
+    except RecursionError as exc:  # the parser recurses: it gives up long before any real export
+        raise TransferError("the file is nested far too deeply") from exc
     if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
         raise TransferError("not a dpup export file (no \"format\": \"dpup-export\")")
-    if data.get("version") not in READABLE_VERSIONS:
+    check_shape(data)
+    # (True == 1 in Python: the type is checked too.)
+    if type(data.get("version")) is not int or data["version"] not in READABLE_VERSIONS:
         raise TransferError(f"export version {data.get('version')!r} is not supported; this dpup reads versions "
                            f"{', '.join(map(str, READABLE_VERSIONS))}")
     try:
@@ -187,7 +200,7 @@ def import_organisation(library: Library, text: str, actor: str) -> tuple[Organi
     """Load an export into this instance, all or nothing. Returns the organisation and how many
     assessments were added."""
     export = parse_export(text)
-    _check_consistency(library, export)
+    check_consistency(library, export)
     try:
         organisation = db.session.scalar(
             select(Organisation).where(Organisation.public_id == export.organisation.public_id))
@@ -209,34 +222,6 @@ def import_organisation(library: Library, text: str, actor: str) -> tuple[Organi
         db.session.rollback()
         raise
     return organisation, len(added)
-
-
-def _check_consistency(library: Library, export: ExportFile) -> None:
-    """Everything that could make the import fail half-way, checked before anything is written."""
-    for version in export.tree_versions:
-        actual = hashlib.sha256(version.source.encode()).hexdigest()[: len(version.content_hash)]
-        if actual != version.content_hash:
-            raise TransferError(f"tree version {version.content_hash} ({version.tree_id}) does not match its text")
-        try:
-            tree = tree_from_text(library, version.path, version.source)
-        except LibraryError as exc:
-            raise TransferError(f"tree version {version.content_hash} is not a valid tree: {exc.problems[0]}") from exc
-        if tree.id != version.tree_id:
-            raise TransferError(f"tree version {version.content_hash} says it is '{version.tree_id}' but is '{tree.id}'")
-    known = {v.content_hash for v in export.tree_versions}
-    ids = [a.public_id for a in export.assessments]
-    if len(ids) != len(set(ids)):
-        raise TransferError("the file lists the same assessment twice")
-    taken = db.session.scalar(select(func.count()).select_from(Assessment).where(Assessment.public_id.in_(ids)))
-    if taken:
-        raise TransferError(f"{taken} of these assessments are already in this dpup; nothing was imported")
-    for a in export.assessments:
-        for pinned in a.trees:
-            if pinned.content_hash not in known and db.session.get(TreeVersion, pinned.content_hash) is None:
-                raise TransferError(f"assessment {a.public_id} uses tree version {pinned.content_hash}, "
-                                   "which is not in the file")
-        if a.previous is not None and a.previous not in ids[: ids.index(a.public_id)]:
-            raise TransferError(f"assessment {a.public_id} is a new version of {a.previous}, which is not before it")
 
 
 def _person(organisation: Organisation, person: PersonOut) -> User:

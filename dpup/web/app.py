@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["SQLALCHEMY_DATABASE_URI"] = driver_url(app.config.get("SQLALCHEMY_DATABASE_URI") or _database_url(app))
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
+        _create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"], Path(app.instance_path))
     app.config.setdefault("SECRET_KEY", None) or _set_secret_key(app)
 
     library = load_library(Path(app.config["TREES_DIR"]), Path(app.config["CONTENT_DIR"]),
@@ -58,6 +59,24 @@ def _trust_proxies(app: Flask) -> None:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_prefix=0)
+
+
+def _create_private_sqlite_file(url: str, instance_path: Path) -> None:
+    """Create a new SQLite database file readable by its owner only (0600), as the secret key is.
+    SQLite gives its -wal and -shm files the database file's permissions, so they follow. (An
+    existing file is left as the operator set it.)"""
+    from sqlalchemy.engine import make_url
+
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if not path.is_absolute():
+        path = instance_path / path  # where Flask-SQLAlchemy puts a relative SQLite path
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # an empty file is an empty database
+    except (FileExistsError, FileNotFoundError):  # there already, or no such folder (SQLite will say so)
+        pass
 
 
 def _database_url(app: Flask) -> str:

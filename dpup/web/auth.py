@@ -24,13 +24,15 @@ from flask import (
 )
 from flask_login import LoginManager, current_user, login_user, logout_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, select, text
 
 from dpup.security.passwords import DUMMY_HASH, hash_password, verify_password
 from dpup.storage import audit
 from dpup.storage.db import db
-from dpup.storage.models import LoginThrottle, Organisation, Role, User, utcnow
+from dpup.storage.models import Organisation, Role, User, utcnow
+from dpup.web import throttle
 from dpup.web.forms import FirstRunForm, LoginForm, PasswordForm, SetPasswordForm
+from dpup.web.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -113,7 +115,7 @@ def _enforce_session_time_limits():
     idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
     absolute = current_app.config["SESSION_ABSOLUTE_HOURS"] * 3600
     if now - session.get("seen_at", 0) > idle or now - session.get("login_at", 0) > absolute:
-        _end_session(current_user, "session timed out")
+        _end_session(current_user, "session timed out", everywhere=False)
         flash("You were logged out because the session timed out. Log in again to continue.")
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
     if now - session.get("seen_at", 0) >= SEEN_AT_RESOLUTION:
@@ -121,8 +123,12 @@ def _enforce_session_time_limits():
     return None
 
 
-def _end_session(user: User, why: str) -> None:
-    user.session_version += 1
+def _end_session(user: User, why: str, everywhere: bool = True) -> None:
+    """Log out. ``everywhere`` also ends the user's other sessions (logging out does: a copied
+    cookie must stop working); a time-out ends only the session that was idle or too old, since
+    the person's other devices keep their own clocks."""
+    if everywhere:
+        user.session_version += 1
     audit.record(user.email, "logout", user.organisation_id, f"user:{user.public_id}", after={"why": why})
     db.session.commit()
     logout_user()
@@ -131,28 +137,6 @@ def _end_session(user: User, why: str) -> None:
 
 def _client_address() -> str:
     return request.remote_addr or "unknown"
-
-
-def _address_blocked(key: str) -> bool:
-    row = db.session.get(LoginThrottle, key)
-    return bool(row and utcnow() - row.window_start < ADDRESS_WINDOW and row.failures >= ADDRESS_LIMIT)
-
-
-def _count_address_failure(key: str) -> None:
-    row = db.session.get(LoginThrottle, key)
-    if row is None:
-        db.session.add(LoginThrottle(key=key, failures=1, window_start=utcnow()))
-    elif utcnow() - row.window_start >= ADDRESS_WINDOW:
-        row.failures, row.window_start = 1, utcnow()
-    else:
-        row.failures += 1
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths: never redirect to another host after login."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("main.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -164,9 +148,11 @@ def login():
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400 if form.errors else 200
     email = form.email.data.strip().lower()
-    address_key = f"address:{_client_address()}"
+    address_key, account_key = f"address:{_client_address()}", throttle.email_key(email)
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-    if _address_blocked(address_key) or (user and user.locked_until and user.locked_until > utcnow()):
+    # Each attempt is counted before the password is checked (see throttle.py), per address and per
+    # email typed, known or not: an unknown address is answered exactly as a known one, 429 included.
+    if not throttle.take((address_key, ADDRESS_LIMIT, ADDRESS_WINDOW), (account_key, ACCOUNT_LOCK_AFTER, ACCOUNT_LOCK_FOR)):
         audit.record(email, "login_refused_rate_limit", user.organisation_id if user else None,
                      f"user:{user.public_id}" if user else "")
         db.session.commit()
@@ -174,21 +160,19 @@ def login():
     password_ok = verify_password(user.password_hash if user and user.password_hash else DUMMY_HASH,
                                   form.password.data)
     if not (user and user.is_active and password_ok):
-        _count_address_failure(address_key)
-        if user:
-            user.failed_logins += 1
-            if user.failed_logins >= ACCOUNT_LOCK_AFTER:
-                user.locked_until, user.failed_logins = utcnow() + ACCOUNT_LOCK_FOR, 0
         audit.record(email, "login_failed", user.organisation_id if user else None,
                      f"user:{user.public_id}" if user else "")
+        throttle.forget_old(ADDRESS_WINDOW)
         db.session.commit()
         form.password.errors = ["The email address or password is not right."]
         return render_template("auth/login.html", form=form), 400
-    user.failed_logins, user.locked_until, user.last_login_at = 0, None, utcnow()
+    throttle.forgive(address_key)  # the address limit counts failures only
+    throttle.clear(account_key)  # as does the account's: a right password starts it again
+    user.last_login_at = utcnow()
     audit.record(user.email, "login", user.organisation_id, f"user:{user.public_id}")
     db.session.commit()
     _start_session(user)
-    return redirect(_safe_next(request.args.get("next")))
+    return redirect(safe_next(request.args.get("next")))
 
 
 def _start_session(user: User) -> None:
@@ -220,12 +204,31 @@ def first_run():
         abort(404)
     form = FirstRunForm()
     if form.validate_on_submit():
+        _one_first_run_at_a_time()
+        if not no_users_yet():  # someone else set up this dpup while the form was being filled in
+            db.session.rollback()
+            abort(404)
         user = create_administrator(form.organisation.data.strip(), form.name.data.strip(),
                                     form.email.data.strip().lower(), form.password.data)
         _start_session(user)
         flash("Your organisation and administrator account are ready.")
         return redirect(url_for("admin.users"))
     return render_template("auth/first_run.html", form=form), 400 if form.errors else 200
+
+
+# Any constant: PostgreSQL's advisory locks are numbered.
+_FIRST_RUN_LOCK = 0x6470757001
+
+
+def _one_first_run_at_a_time() -> None:
+    """Until this transaction ends, hold a lock that every other first run also takes, so that of
+    several set-ups posted at once the first creates the organisation and the rest find it made."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _FIRST_RUN_LOCK})
+    else:
+        # SQLite allows one writer at a time: a write, even one that changes nothing, takes that
+        # lock now (the others wait for it, up to the busy timeout).
+        db.session.execute(text("DELETE FROM login_throttle WHERE 1 = 0"))
 
 
 def create_administrator(organisation_name: str, name: str, email: str, password: str) -> User:
@@ -247,16 +250,27 @@ def _invites() -> URLSafeTimedSerializer:
 
 
 def invite_link(user: User, external: bool = True) -> str:
-    """The one-time link with which a person invited, or whose password was reset, chooses a password."""
-    token = _invites().dumps([user.public_id, user.session_version])
-    return url_for("auth.accept_invite", token=token, _external=external)
+    """The one-time link with which a person invited, or whose password was reset, chooses a password.
+
+    Its address never comes from the request's Host header, which the sender chooses (a link to
+    their own site would hand them the token): it is ``DPUP_BASE_URL``, or the request's host when
+    Flask has checked it against ``DPUP_TRUSTED_HOSTS``, or else just the path."""
+    path = url_for("auth.accept_invite", token=_invites().dumps([user.public_id, user.session_version]))
+    base = (current_app.config.get("BASE_URL") or "").rstrip("/")
+    if not external:
+        return path
+    if base:
+        return base + path
+    if current_app.config.get("TRUSTED_HOSTS"):
+        return request.host_url.rstrip("/") + path  # Flask answers 400 to any other host
+    return path
 
 
 def reset_password(person: User, actor: str) -> None:
     """For a forgotten password: it stops working and every session ends; ``invite_link(person)``
     then lets the person choose a new one."""
     person.password_hash = None
-    person.failed_logins, person.locked_until = 0, None
+    throttle.clear(throttle.email_key(person.email.lower()))  # they may log in as soon as they choose one
     person.session_version += 1
     audit.record(actor, "password_reset", person.organisation_id, f"user:{person.public_id}")
     db.session.commit()
@@ -291,11 +305,21 @@ def change_password():
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     form = PasswordForm(context=(current_user.email, current_user.name, current_user.organisation.name))
+    user = current_user._get_current_object()
     if form.validate_on_submit():
-        if not verify_password(current_user.password_hash, form.current_password.data):
+        # The same budget of guesses as logging in: a stolen session must not become a way round it.
+        account_key = throttle.email_key(user.email.lower())
+        if not throttle.take((account_key, ACCOUNT_LOCK_AFTER, ACCOUNT_LOCK_FOR)):
+            audit.record(user.email, "password_change_refused_rate_limit", user.organisation_id,
+                         f"user:{user.public_id}")
+            db.session.commit()
+            return render_template("auth/change_password.html", form=form, too_many=True), 429
+        if not verify_password(user.password_hash, form.current_password.data):
+            audit.record(user.email, "password_change_failed", user.organisation_id, f"user:{user.public_id}")
+            db.session.commit()
             form.current_password.errors = ["That is not your current password."]
         else:
-            user = current_user._get_current_object()
+            throttle.clear(account_key)
             user.password_hash = hash_password(form.password.data)
             user.session_version += 1  # every other session of this user ends now
             audit.record(user.email, "password_changed", user.organisation_id, f"user:{user.public_id}")

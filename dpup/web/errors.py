@@ -2,7 +2,7 @@
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 MESSAGES = {
     400: ("Something was wrong with that request", "Go back and try again."),
@@ -18,6 +18,11 @@ def init_app(app: Flask) -> None:
     def csrf_error(error):
         return _page(400, "Your form expired", "For your security the form timed out or was sent from elsewhere. "
                      "Go back, reload the page and submit it again.")
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        # A Host header outside TRUSTED_HOSTS: no link can be built for it, so no page template.
+        return "Bad request: this dpup does not answer to that host name.\n", 400, {"Content-Type": "text/plain"}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -13,16 +13,22 @@ from dpup.storage.models import Assessment, AuditEvent, Status
 def described(assessment: Assessment, progress: list[TreeProgress]) -> list[tuple[AuditEvent, str]]:
     """The assessment's audit events, newest first, each with what changed in words a reviewer reads."""
     questions = {(item.tree.id, node.id): node for item in progress for node in item.tree.questions}
-    return [(event, _what_changed(event.before or {}, event.after or {}, questions))
+    return [(event, _what_changed(_mapping(event.before), _mapping(event.after), questions))
             for event in audit.events_for(assessment.organisation_id, store.target(assessment))]
 
 
+def _mapping(value) -> dict:
+    """An event's before or after as a mapping. dpup writes mappings; anything else (an imported
+    file's, say) is shown as no detail rather than breaking the page."""
+    return value if isinstance(value, dict) else {}
+
+
 def _what_changed(before: dict, after: dict, questions: dict) -> str:
-    if "node" in after:
+    if isinstance(after.get("node"), str):
         node = questions.get((after.get("tree"), after["node"]))
         text = f"{node.prompt if node else after['node']} → {_shown(node, after.get('value'))}"
         return text + (f" (was {_shown(node, before.get('value'))})" if before else "")
-    if "status" in after:
+    if after.get("status") in set(Status):
         text = Status(after["status"]).label.lower()
         return text + (f" (“{after['comment']}”)" if after.get("comment") else "")
     if "initiative" in after and before.get("initiative") != after["initiative"]:
@@ -33,5 +39,6 @@ def _what_changed(before: dict, after: dict, questions: dict) -> str:
 def _shown(node: QuestionNode | None, value) -> str:
     """An answer as the person chose it: option labels rather than stored values."""
     values = value if isinstance(value, list) else [value or ""]
+    values = [v if isinstance(v, str) else str(v) for v in values]
     options = [node.option(v) if node else None for v in values]
     return ", ".join(o.display if o else v for o, v in zip(options, values, strict=True))

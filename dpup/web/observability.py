@@ -1,6 +1,6 @@
 """Request logs: one JSON line per request on standard error, with a request id, and nothing personal.
 
-Each line has the time, method, path (never the query string), status, duration in milliseconds
+Each line has the time, method, path (never the query string, and with one-time tokens redacted), status, duration in milliseconds
 and a request id: the caller's ``X-Request-ID`` header when it is a plain token (a load balancer's
 or proxy's id, so one request can be followed across hosts), otherwise a new random one. The id is
 sent back in the ``X-Request-ID`` response header. Form data, query strings, cookies, user names or
@@ -29,6 +29,15 @@ ENVIRON_KEY = "dpup.request_id"
 # Letters, digits and . _ : - only, at most 128: nothing that could forge or break a log line.
 VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 MAX_PATH = 512
+# Paths that carry a credential: the one-time link to choose a password (an invitation or a reset).
+# Whoever could read the logs could otherwise set that person's password.
+_TOKEN_IN_PATH = re.compile(r"(/invite/)[^/\s\"']+")
+REDACTED = "[redacted]"
+
+
+def redact_tokens(text: str) -> str:
+    """``text`` (a path, or a message quoting one) with every one-time token replaced."""
+    return _TOKEN_IN_PATH.sub(r"\1" + REDACTED, text)
 
 
 class _StderrHandler(logging.StreamHandler):
@@ -69,13 +78,13 @@ def _request_id_from(environ: dict) -> str:
 
 
 def _path(environ: dict) -> str:
-    """The path as requested, without the query string, decoded, and cut to a sane length."""
+    """The path as requested, without the query string or tokens, decoded, and cut to a sane length."""
     raw = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
     try:
         path = raw.encode("latin-1").decode("utf-8", "replace")
     except UnicodeEncodeError:
         path = raw
-    return path[:MAX_PATH] or "/"
+    return redact_tokens(path)[:MAX_PATH] or "/"
 
 
 class RequestLogMiddleware:

@@ -12,6 +12,8 @@ from dpup.web.forms import ActionForm, InviteForm, RoleForm, SettingsForm
 from dpup.web.views.main import library
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+EMAIL_TAKEN = ("That email address cannot be used for a new account. If the person is not in the list "
+               "below, ask them for another address.")
 
 
 def _people():
@@ -27,7 +29,13 @@ def users():
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         if db.session.scalar(select(func.count()).select_from(User).where(func.lower(User.email) == email)):
-            form.email.errors = ["Someone already has an account with that email address."]
+            # Emails are unique across this dpup (people log in with them). The refusal cannot be
+            # hidden, but its words never say whether the account is here or in another
+            # organisation; the attempt is audited, so probing for addresses shows. (README)
+            audit.record(current_user.email, "user_invite_refused", current_user.organisation_id, "",
+                         after={"email": email})
+            db.session.commit()
+            form.email.errors = [EMAIL_TAKEN]
         else:
             user = User(organisation_id=current_user.organisation_id, name=form.name.data.strip(), email=email,
                         role=form.role.data)

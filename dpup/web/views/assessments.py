@@ -16,6 +16,7 @@ from dpup.web.forms import ActionForm, DetailsForm, ReviewForm, StartForm, needs
 from dpup.web.views.main import assessable_trees, library
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
+MAX_PAGE = 1_000_000
 
 
 @bp.after_request
@@ -29,6 +30,8 @@ def _never_cache(response):
 @requires("reports.read_approved")
 def index():
     page = max(request.args.get("page", 1, type=int), 1)
+    if page > MAX_PAGE:  # the offset would not fit the database's integers; no list is this long
+        abort(404)
     status = request.args.get("status", type=Status)  # an unknown one (ValueError) shows every assessment
     assessments, more = store.list_assessments(current_user, page, status=status)
     return render_template("assessments/index.html", assessments=assessments, page=page, more=more,
@@ -144,9 +147,19 @@ def submit(public_id: str):
     if not all(item.walk.is_complete for item in store.progress(library(), assessment)):
         flash("Finish every part of the assessment before you submit it for review.")
     else:
-        store.change_status(assessment, current_user, Status.SUBMITTED)
+        try:
+            store.change_status(assessment, current_user, Status.SUBMITTED)
+        except store.ConflictError:
+            return _changed_meanwhile(public_id)
         flash("Submitted for review. It cannot be changed while it is being reviewed.")
     return redirect(url_for(".show", public_id=public_id))
+
+
+def _changed_meanwhile(public_id: str):
+    """Someone else changed the assessment at the same moment: nothing of this request was saved."""
+    flash("Someone else changed this assessment at the same moment, so your change was not saved. "
+          "Here is how it stands now.")
+    return _show(_load(public_id), ReviewForm(formdata=None), 409)
 
 
 @bp.post("/<public_id>/review")
@@ -159,8 +172,11 @@ def review(public_id: str):
     valid = form.validate_on_submit()
     if _review_allowed(form, assessment) and valid:
         approve = form.decision.data == "approve"
-        store.change_status(assessment, current_user, Status.APPROVED if approve else Status.CHANGES_REQUESTED,
-                            (form.comment.data or "").strip())
+        try:
+            store.change_status(assessment, current_user, Status.APPROVED if approve else Status.CHANGES_REQUESTED,
+                                (form.comment.data or "").strip())
+        except store.ConflictError:
+            return _changed_meanwhile(public_id)
         flash("Approved and signed off." if approve else "Sent back with your comments.")
         return redirect(url_for(".show", public_id=public_id))
     return _show(assessment, form, 400)

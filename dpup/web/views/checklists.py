@@ -72,7 +72,11 @@ def save(checklist_id: str):
     """Keep who ran which checklist and when, and what was left to do: never the service user's details."""
     checklist = _checklist(checklist_id)
     ticks, _ = _read_ticks(checklist)
-    outcome = evaluate_checklist(checklist, ticks, {i.id: "recorded" for i in checklist.items})
+    try:
+        outcome = evaluate_checklist(checklist, ticks, {i.id: "recorded" for i in checklist.items})
+    except ChecklistError as exc:  # a tick that is none of the answers shown: sent by hand, not the form
+        return render_template("checklists/show.html", checklist=checklist, ticks=ticks, reasons={},
+                               errors=exc.errors, library=library()), 400
     record = ChecklistRecord(organisation_id=current_user.organisation_id, user_id=current_user.id,
                              checklist_id=checklist.id, checklist_hash=checklist.file.content_hash,
                              all_clear=outcome.all_clear, to_do=[i.id for i in outcome.to_do + outcome.missing])
