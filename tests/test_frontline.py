@@ -87,7 +87,7 @@ def test_a_saved_result_records_who_and_when_but_no_personal_details(bundled_app
     result = tick_all(frontline, ticks).get_data(as_text=True)
     data = {"csrf_token": csrf_token(result), **{f"item-{k}": v for k, v in ticks.items()}}
     saved = frontline.post("/checklists/see-or-correct/save", data=data, follow_redirects=True)
-    assert "The result is saved against your organisation" in text_of(saved)
+    assert "Saved: “When someone asks to see or correct" in text_of(saved) and "Left to do:" in text_of(saved)
     with bundled_app.app_context():
         [record] = db.session.query(ChecklistRecord).all()
         assert record.user.email == "frontline@own.example" and record.created_at is not None
