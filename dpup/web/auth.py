@@ -303,8 +303,11 @@ def accept_invite(token: str):
     except (SignatureExpired, BadSignature, ValueError):
         abort(404)
     user = db.session.scalar(_USER_BY_PUBLIC_ID, {"public_id": public_id})
-    if user is None or user.password_hash is not None or user.session_version != version or not user.active:
+    if user is None or not user.active:
         abort(404)
+    if user.password_hash is not None or user.session_version != version:
+        # A genuine link, used already (or replaced by a newer one): say so, and where to go instead.
+        return render_template("auth/link_used.html"), 410
     form = SetPasswordForm(context=(user.email, user.name, user.organisation.name))
     if form.validate_on_submit():
         user.password_hash = hash_password(form.password.data)

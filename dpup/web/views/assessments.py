@@ -10,6 +10,7 @@ from dpup.engine import AnswerError, QuestionNode, parse_answer
 from dpup.engine.walk import questions_left
 from dpup.reports.model import build_report
 from dpup.storage import assessments as store
+from dpup.storage import waiting
 from dpup.storage.models import Assessment, Status
 from dpup.web import history, kept_forms
 from dpup.web.auth import can, requires
@@ -98,6 +99,8 @@ def _show(assessment: Assessment, review_form: ReviewForm, status: int = 200):
     return render_template("assessments/show.html", assessment=assessment, action_form=ActionForm(),
                            review_form=review_form, progress=progress, status=Status(assessment.status),
                            needs_another_approver=store.needs_another_approver(assessment, current_user),
+                           changes_asked=(waiting.last_decision(assessment, Status.CHANGES_REQUESTED)
+                                          if assessment.status == Status.CHANGES_REQUESTED else None),
                            history=history.described(assessment, progress)), status
 
 
