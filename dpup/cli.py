@@ -208,7 +208,7 @@ def create_admin(organisation: str, name: str, email: str, password: str) -> Non
     if problems:
         raise click.ClickException(problems[0])
     create_administrator(organisation.strip(), name.strip(), email, password)
-    click.echo(f"Created {organisation.strip()} and its administrator {email}. Log in at /login.")
+    click.echo(f"Created {organisation.strip()} and its administrator and privacy officer {email}. Log in at /login.")
 
 
 @main.command("export")

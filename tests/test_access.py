@@ -73,6 +73,7 @@ MATRIX = [
      expect(403, anonymous=LOGIN, privacy_officer=404)),
     ("checklists.show", "GET", "/checklists/quick", expect(200, anonymous=LOGIN, board=403)),
     ("checklists.save", "POST", "/checklists/quick/save", expect(302, anonymous=LOGIN, board=403)),
+    ("checklists.results", "GET", "/checklists/results", expect(200, anonymous=LOGIN, board=403)),
     ("checklists.open_show", "GET", "/o/{own_org}/checklists/quick", expect(404)),  # not shared by default
 ]
 for endpoint, suffix in (("assessments.report", ""), ("reports.markdown", ".md"), ("reports.pdf", ".pdf")):

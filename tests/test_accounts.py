@@ -53,7 +53,8 @@ def test_invitation_lets_a_person_choose_their_own_password_once(app, login_as, 
     newcomer = app.test_client()
     submit(newcomer, path, {"password": PASSWORD, "confirm": PASSWORD})
     assert "Hemi Board · Board viewer" in text_of(newcomer.get("/"))
-    assert app.test_client().get(path).status_code == 404  # used up
+    used = app.test_client().get(path)
+    assert used.status_code == 410 and "already been used" in text_of(used) and "log in" in text_of(used)
     assert ("administrator@own.example", "user_invited") in [e[:2] for e in events(app)]
 
 
@@ -77,7 +78,7 @@ def test_an_administrator_resets_a_forgotten_password_with_a_one_time_link(app, 
     new_password = "kōwhai flowers in spring"
     submit(person, path, {"password": new_password, "confirm": new_password})
     assert "Privacy Officer own · Privacy officer" in text_of(person.get("/"))
-    assert app.test_client().get(path).status_code == 404  # used up
+    assert app.test_client().get(path).status_code == 410  # used up
     login(app.test_client(), people["own"]["privacy_officer"], new_password)
     actions = [e[1] for e in events(app) if e[2] == f"user:{officer_id}"]
     assert "password_reset" in actions and "password_reset_completed" in actions

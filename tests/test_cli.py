@@ -104,7 +104,7 @@ def test_create_admin_makes_the_first_organisation_and_refuses_weak_passwords(ap
     ok = runner.invoke(main, args=["create-admin", "--organisation", "Kāinga Trust", "--name", "Mere",
                              "--email", "Mere@Kainga.example", "--password", "a long and unusual phrase"])
     assert ok.exit_code == 0, ok.output
-    assert "Created Kāinga Trust and its administrator mere@kainga.example" in ok.output
+    assert "Created Kāinga Trust and its administrator and privacy officer mere@kainga.example" in ok.output
     from tests.conftest import login
 
     client = login(app.test_client(), "mere@kainga.example", "a long and unusual phrase")

@@ -1,5 +1,6 @@
 """Frontline use: the navigator from the home page, and a checklist finished with a result."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -22,15 +23,35 @@ def frontline(bundled_app, people):
     return login(bundled_app.test_client(), people["frontline"])
 
 
-def test_navigator_leads_a_frontline_worker_to_the_access_checklist_in_two_answers(frontline):
+def test_navigator_does_not_ask_a_logged_in_frontline_worker_their_role(frontline):
     assert 'href="/start"' in frontline.get("/").get_data(as_text=True)
-    first = text_of(frontline.get("/start"))
-    assert "Which of these best describes you?" in first
-    second = text_of(frontline.get("/start?role=frontline"))
-    assert "What are you about to do?" in second
-    done = frontline.get("/start?role=frontline&task-frontline=see-or-correct").get_data(as_text=True)
+    first = frontline.get("/start")
+    assert "What are you about to do?" in text_of(first)  # dpup knows their role
+    assert 'href="/start?choose=1"' in first.get_data(as_text=True)  # Back lets them choose another
+    assert "Which of these best describes you?" in text_of(frontline.get("/start?choose=1"))
+    done = frontline.get("/start?task-frontline=see-or-correct").get_data(as_text=True)
+    assert 'href="/checklists/see-or-correct"' in done
+
+
+def test_navigator_leads_anyone_to_the_access_checklist_in_two_answers(bundled_app):
+    anon = bundled_app.test_client()
+    assert "Which of these best describes you?" in text_of(anon.get("/start"))
+    assert "What are you about to do?" in text_of(anon.get("/start?role=frontline"))
+    done = anon.get("/start?role=frontline&task-frontline=see-or-correct").get_data(as_text=True)
     assert 'href="/checklists/see-or-correct"' in done
     assert 'href="/start?role=frontline"' in done  # Back keeps the first answer
+
+
+def test_navigator_never_sends_a_board_member_to_a_page_it_cannot_open(bundled_app, people):
+    board = login(bundled_app.test_client(), people["board"])
+    page = board.get("/start").get_data(as_text=True)
+    assert "Which of these best describes you?" not in text_of(board.get("/start"))
+    done = None
+    for option in re.findall(r'name="task-board"[^>]*value="([^"]+)"', page):
+        done = board.get(f"/start?task-board={option}")
+        for href in re.findall(r'<a href="(/[^"]*)"', done.get_data(as_text=True)):
+            assert board.get(href.replace("&amp;", "&")).status_code not in (403, 404), href
+    assert done is not None
 
 
 def test_navigator_without_an_answer_says_so(frontline):
@@ -87,7 +108,7 @@ def test_a_saved_result_records_who_and_when_but_no_personal_details(bundled_app
     result = tick_all(frontline, ticks).get_data(as_text=True)
     data = {"csrf_token": csrf_token(result), **{f"item-{k}": v for k, v in ticks.items()}}
     saved = frontline.post("/checklists/see-or-correct/save", data=data, follow_redirects=True)
-    assert "The result is saved against your organisation" in text_of(saved)
+    assert "Saved: “When someone asks to see or correct" in text_of(saved) and "Left to do:" in text_of(saved)
     with bundled_app.app_context():
         [record] = db.session.query(ChecklistRecord).all()
         assert record.user.email == "frontline@own.example" and record.created_at is not None

@@ -46,7 +46,7 @@ def target_app(tmp_path):
 
 def test_round_trip_gives_identical_reports(app, exported, tmp_path):
     data = json.loads(exported.read_text())
-    assert data["format"] == "dpup-export" and data["version"] == 2
+    assert data["format"] == "dpup-export" and data["version"] == 3
     assert data["assessments"][0]["history"] and data["tree_versions"][0]["source"].startswith("id: journey")
     (tmp_path / "target").mkdir()
     target = target_app(tmp_path)

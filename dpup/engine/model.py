@@ -183,6 +183,10 @@ class Option(Strict):
     ask_reason: str | None = Field(
         default=None, description="If set, choosing this option asks for a reason with this prompt."
     )
+    exclusive: bool = Field(
+        default=False, description="For several-of questions: this option (such as 'None of these') cannot be "
+                                   "chosen together with any other."
+    )
 
     @property
     def display(self) -> str:

@@ -40,15 +40,15 @@ def outline(tree: Tree, vocabulary: Vocabulary) -> OutlineNode:
             return OutlineNode(node, verdict=vocabulary.label(node.verdict))
         item = OutlineNode(node)
         item.branches = [Branch(label, finding, build(target))
-                         for label, finding, target in _branches(node, vocabulary, findings)]
+                         for label, finding, target in _branches(node, vocabulary, findings, tree)]
         return item
 
     return build(tree.start)
 
 
-def _branches(node: QuestionNode, vocabulary: Vocabulary, findings: dict):
+def _branches(node: QuestionNode, vocabulary: Vocabulary, findings: dict, tree: Tree | None = None):
     for route in node.routes:
-        yield describe(route.when, vocabulary, findings), None, route.next
+        yield describe(route.when, vocabulary, findings, tree), None, route.next
     for option in node.options:
         if option.next:
             finding = option.finding and f"{vocabulary.label(option.finding.severity)}: {option.finding.text}"
@@ -59,14 +59,49 @@ def _branches(node: QuestionNode, vocabulary: Vocabulary, findings: dict):
         yield label, None, node.next
 
 
-def describe(condition: Condition, vocabulary: Vocabulary, findings: dict) -> str:
-    """A route's condition in words, where it is about findings; answer rules stay general."""
+def describe(condition: Condition, vocabulary: Vocabulary, findings: dict, tree: Tree | None = None) -> str:
+    """A route's condition in words a reader follows: "If …"."""
+    return "If " + _words(condition, vocabulary, findings, tree)
+
+
+def _words(condition: Condition, vocabulary: Vocabulary, findings: dict, tree: Tree | None) -> str:
+    def each(parts, joiner):
+        return joiner.join(_words(c, vocabulary, findings, tree) for c in parts)
+
+    if condition.all is not None:
+        return each(condition.all, ", and ")
+    if condition.any is not None:
+        return "either " + each(condition.any, ", or ")
+    if condition.not_ is not None:
+        inner = condition.not_
+        if inner.equals is not None or inner.includes is not None:
+            return _answer_words(inner, tree, negated=True)
+        return "it is not so that " + _words(inner, vocabulary, findings, tree)
     if condition.worst is not None:
-        return f"If a finding so far is “{vocabulary.label(condition.worst)}” or more serious"
+        return f"a finding so far is “{vocabulary.label(condition.worst)}” or more serious"
     if condition.raised is not None:
         found = findings.get(condition.raised)
-        return f"If this was found: “{found.text if found else condition.raised}”"
-    return "If the earlier answers match a rule"
+        return f"this was found: “{found.text if found else condition.raised}”"
+    if condition.answered is not None:
+        return f"“{_prompt(tree, condition.answered)}” was answered"
+    return _answer_words(condition, tree)
+
+
+def _answer_words(condition: Condition, tree: Tree | None, negated: bool = False) -> str:
+    ref = condition.equals or condition.includes
+    question = tree.node(ref.node) if tree else None
+    option = question.option(ref.value) if isinstance(question, QuestionNode) else None
+    shown = option.display if option else ref.value
+    if condition.equals is not None:
+        verb = "was not" if negated else "was"
+    else:
+        verb = "does not include" if negated else "includes"
+    return f"the answer to “{_prompt(tree, ref.node)}” {verb} “{shown}”"
+
+
+def _prompt(tree: Tree | None, node_id: str) -> str:
+    node = tree.node(node_id) if tree else None
+    return node.prompt if isinstance(node, QuestionNode) else node_id
 
 
 def outline_lines(item: OutlineNode, depth: int = 0) -> list[str]:

@@ -51,6 +51,10 @@ def parse_answer(
             raise AnswerError("Choose one of the options shown.")
         if node.kind == AnswerKind.SEVERAL_OF:
             value = tuple(o.value for o in node.options if o.value in values)
+            alone = [o for o in node.options if o.exclusive and o.value in value]
+            if alone and len(value) > 1:
+                raise AnswerError(f"“{alone[0].display}” cannot be chosen with other answers. "
+                                  "Untick it, or untick the others.")
         elif len(values) > 1:
             raise AnswerError("Choose only one answer.")
         else:
@@ -215,3 +219,40 @@ def _raise(tree: Tree, node: QuestionNode, finding: Finding, answer: Answer) -> 
         action_owner=answer.action_owner if finding.action else "",
         action_due=answer.action_due if finding.action else "",
     )
+
+
+# Per tree (by identity; the entry holds the tree so its id is not reused): questions left from each node.
+_left_cache: dict[int, tuple[Tree, dict[str, tuple[int, int]]]] = {}
+
+
+def questions_left(tree: Tree, node_id: str) -> tuple[int, int]:
+    """The fewest and most questions from ``node_id`` (itself included) to an outcome, over every
+    branch the tree has: for "question 6 of about 14". Worked out once per tree."""
+    cached = _left_cache.get(id(tree))
+    if cached is None or cached[0] is not tree:
+        cached = _left_cache[id(tree)] = (tree, _count_left(tree))
+    return cached[1].get(node_id, (1, 1))
+
+
+def _count_left(tree: Tree) -> dict[str, tuple[int, int]]:
+    """Shortest and longest question count to an outcome, without recursion (validated trees have no cycles)."""
+    left: dict[str, tuple[int, int]] = {}
+    for start in tree.nodes:
+        stack, started = [(start.id, False)], set()
+        while stack:
+            node_id, expanded = stack.pop()
+            node = tree.node(node_id)
+            if node_id in left or node is None or (not expanded and node_id in started):
+                continue  # (a node already started is on this path: only a broken tree loops back)
+            started.add(node_id)
+            if isinstance(node, OutcomeNode):
+                left[node_id] = (0, 0)
+                continue
+            after = [n for n in node.successors() if tree.node(n) is not None]
+            if not expanded:
+                stack.append((node_id, True))
+                stack.extend((n, False) for n in after if n not in left)
+                continue
+            spans = [left.get(n, (0, 0)) for n in after] or [(0, 0)]
+            left[node_id] = (1 + min(s[0] for s in spans), 1 + max(s[1] for s in spans))
+    return left

@@ -80,7 +80,7 @@ def get_assessment(public_id: str, organisation_id: int) -> Assessment | None:
 def visible_to(user: User, status: Status | None = None):
     """The assessments a person may list, optionally of one status: board viewers see approved ones only."""
     query = select(Assessment).where(Assessment.organisation_id == user.organisation_id)
-    if user.role == Role.BOARD:
+    if user.roles.isdisjoint({Role.PRIVACY_OFFICER, Role.ADMINISTRATOR}):  # a board viewer, and only that
         query = query.where(Assessment.status == Status.APPROVED)
     if status is not None:
         query = query.where(Assessment.status == status)

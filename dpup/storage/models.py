@@ -39,6 +39,18 @@ class Role(StrEnum):
                 "frontline": "Frontline worker", "board": "Board viewer"}[self.value]
 
 
+def parse_roles(stored: str | None) -> frozenset[Role]:
+    """The roles in a stored ``role`` value; an unknown word (from a newer dpup, say) is ignored."""
+    known = {r.value for r in Role}
+    return frozenset(Role(word) for word in (stored or "").replace(",", " ").split() if word in known)
+
+
+def join_roles(roles) -> str:
+    """Roles as stored: space-separated, in Role order, each once."""
+    chosen = {Role(r) for r in roles}
+    return " ".join(r.value for r in Role if r in chosen)
+
+
 class Status(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
@@ -71,7 +83,10 @@ class User(db.Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(30))
+    # Every role the person has, space-separated in Role order ("administrator privacy_officer"): in a
+    # small organisation the administrator is often the privacy officer too. One column rather than a
+    # table, so loading the person on every request stays one query; see ``roles``.
+    role: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
     # Bumped on logout and password change: every session issued before is refused.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
@@ -94,8 +109,17 @@ class User(db.Model):
         return f"{self.public_id}.{self.session_version}"
 
     @property
+    def roles(self) -> frozenset[Role]:
+        return parse_roles(self.role)
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.roles
+
+    @property
     def role_label(self) -> str:
-        return Role(self.role).label
+        """"Administrator and privacy officer"."""
+        labels = [r.label for r in Role if r in self.roles]
+        return " and ".join([labels[0], *(label.lower() for label in labels[1:])]) if labels else ""
 
 
 class AuditEvent(db.Model):
@@ -134,6 +158,18 @@ class ChecklistRecord(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship()
+
+
+class KeptForm(db.Model):
+    """What a person had typed into a form when their session timed out, kept until they log in
+    again and see it back in the same form (never saved as an answer without their say)."""
+
+    __tablename__ = "kept_form"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    path: Mapped[str] = mapped_column(String(500))
+    fields: Mapped[object] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class TreeVersion(db.Model):

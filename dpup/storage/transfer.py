@@ -26,19 +26,20 @@ from dpup.storage.models import (
     AssessmentTree,
     AuditEvent,
     Organisation,
-    Role,
     Status,
     TreeVersion,
     User,
+    join_roles,
 )
 from dpup.storage.transfer_checks import TransferError, check_consistency, check_shape
 
 __all__ = ["TransferError", "export_organisation", "import_organisation", "parse_export"]
 
 EXPORT_FORMAT = "dpup-export"
-EXPORT_VERSION = 2
-# Version 2 added who submitted each assessment (``submitted_by``); version 1 files still import.
-READABLE_VERSIONS = (1, 2)
+EXPORT_VERSION = 3
+# Version 2 added who submitted each assessment (``submitted_by``); version 3 lets a person's ``role``
+# name several roles, space-separated ("administrator privacy_officer"). Versions 1 and 2 still import.
+READABLE_VERSIONS = (1, 2, 3)
 MAX_TEXT = 100_000
 
 
@@ -77,7 +78,9 @@ class EventOut(_Strict):
 class PersonOut(_Strict):
     email: str = Field(max_length=254)
     name: str = Field(max_length=200)
-    role: Role
+    # One role, or several space-separated (version 3), each as dpup names them.
+    role: str = Field(pattern=r"^(administrator|privacy_officer|frontline|board)( (administrator|privacy_officer|"
+                              r"frontline|board)){0,3}$")
 
     @field_validator("email")
     @classmethod
@@ -229,7 +232,7 @@ def _person(organisation: Organisation, person: PersonOut) -> User:
     them later), so "assessed by" reads the same after the move."""
     user = db.session.scalar(select(User).where(func.lower(User.email) == person.email.lower()))
     if user is None:
-        user = User(organisation=organisation, email=person.email.lower(), name=person.name, role=person.role)
+        user = User(organisation=organisation, email=person.email.lower(), name=person.name, role=join_roles(person.role.split()))
         db.session.add(user)
         db.session.flush()
     elif user.organisation_id != organisation.id:

@@ -29,8 +29,8 @@ from sqlalchemy import bindparam, func, select, text
 from dpup.security.passwords import DUMMY_HASH, hash_password, verify_password
 from dpup.storage import audit
 from dpup.storage.db import db
-from dpup.storage.models import Organisation, Role, User, utcnow
-from dpup.web import throttle
+from dpup.storage.models import Organisation, Role, User, join_roles, utcnow
+from dpup.web import kept_forms, throttle
 from dpup.web.forms import FirstRunForm, LoginForm, PasswordForm, SetPasswordForm
 from dpup.web.redirects import safe_next
 
@@ -47,6 +47,7 @@ PERMISSIONS = {
     "assessments.review": {Role.PRIVACY_OFFICER},
     "reports.read_approved": {Role.PRIVACY_OFFICER, Role.ADMINISTRATOR, Role.BOARD},
     "checklists.use": {Role.FRONTLINE, Role.PRIVACY_OFFICER, Role.ADMINISTRATOR},
+    "checklists.results_all": {Role.PRIVACY_OFFICER, Role.ADMINISTRATOR},  # the organisation's, not only one's own
     "users.manage": {Role.ADMINISTRATOR},
     "audit.read": {Role.ADMINISTRATOR},
 }
@@ -65,6 +66,8 @@ def init_app(app) -> None:
     login_manager.init_app(app)
     app.before_request(_enforce_session_time_limits)
     app.jinja_env.globals["can"] = can
+    app.jinja_env.globals["who_can"] = who_can
+    app.jinja_env.globals["idle_minutes"] = app.config["SESSION_IDLE_MINUTES"]  # shown before it bites
 
 
 # Every request runs this query: build it once (building a statement costs about as much as running it).
@@ -81,7 +84,14 @@ def _load_user(session_id: str) -> User | None:
 
 
 def can(permission: str) -> bool:
-    return current_user.is_authenticated and Role(current_user.role) in PERMISSIONS[permission]
+    """Whether the person may: any one of their roles allowing it is enough."""
+    return current_user.is_authenticated and not current_user.roles.isdisjoint(PERMISSIONS[permission])
+
+
+def who_can(permission: str) -> str:
+    """Whom to ask for something the person cannot do themselves: "a privacy officer"."""
+    roles = [r for r in Role if r in PERMISSIONS[permission]]
+    return " or ".join(f"{'an' if r.label[0] in 'AEIOU' else 'a'} {r.label.lower()}" for r in roles)
 
 
 def requires(permission: str):
@@ -115,9 +125,11 @@ def _enforce_session_time_limits():
     idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
     absolute = current_app.config["SESSION_ABSOLUTE_HOURS"] * 3600
     if now - session.get("seen_at", 0) > idle or now - session.get("login_at", 0) > absolute:
+        kept = request.method == "POST" and kept_forms.keep_posted_form(current_user)
         _end_session(current_user, "session timed out", everywhere=False)
-        flash("You were logged out because the session timed out. Log in again to continue.")
-        return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+        flash("You were logged out because the session timed out. Log in again to continue."
+              + (" What you typed has been kept: nothing was saved, and it will be back in the form." if kept else ""))
+        return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else request.path))
     if now - session.get("seen_at", 0) >= SEEN_AT_RESOLUTION:
         session["seen_at"] = now
     return None
@@ -172,7 +184,8 @@ def login():
     audit.record(user.email, "login", user.organisation_id, f"user:{user.public_id}")
     db.session.commit()
     _start_session(user)
-    return redirect(safe_next(request.args.get("next")))
+    kept_path = kept_forms.after_login(user)
+    return redirect(safe_next(kept_path or request.args.get("next")))
 
 
 def _start_session(user: User) -> None:
@@ -209,10 +222,11 @@ def first_run():
             db.session.rollback()
             abort(404)
         user = create_administrator(form.organisation.data.strip(), form.name.data.strip(),
-                                    form.email.data.strip().lower(), form.password.data)
+                                    form.email.data.strip().lower(), form.password.data,
+                                    also_privacy_officer=form.privacy_officer.data)
         _start_session(user)
-        flash("Your organisation and administrator account are ready.")
-        return redirect(url_for("admin.users"))
+        flash(f"Your organisation and account are ready: you are its {user.role_label.lower()}.")
+        return redirect(url_for("main.home"))
     return render_template("auth/first_run.html", form=form), 400 if form.errors else 200
 
 
@@ -231,9 +245,13 @@ def _one_first_run_at_a_time() -> None:
         db.session.execute(text("DELETE FROM login_throttle WHERE 1 = 0"))
 
 
-def create_administrator(organisation_name: str, name: str, email: str, password: str) -> User:
+def create_administrator(organisation_name: str, name: str, email: str, password: str,
+                         also_privacy_officer: bool = True) -> User:
+    """The first account. In a small organisation whoever installs dpup is also its privacy
+    officer, so by default they get both roles and can start an assessment at once."""
     organisation = Organisation(name=organisation_name)
-    user = User(organisation=organisation, name=name, email=email, role=Role.ADMINISTRATOR,
+    roles = [Role.ADMINISTRATOR, *([Role.PRIVACY_OFFICER] if also_privacy_officer else [])]
+    user = User(organisation=organisation, name=name, email=email, role=join_roles(roles),
                 password_hash=hash_password(password))
     db.session.add(user)
     db.session.flush()
@@ -285,8 +303,11 @@ def accept_invite(token: str):
     except (SignatureExpired, BadSignature, ValueError):
         abort(404)
     user = db.session.scalar(_USER_BY_PUBLIC_ID, {"public_id": public_id})
-    if user is None or user.password_hash is not None or user.session_version != version or not user.active:
+    if user is None or not user.active:
         abort(404)
+    if user.password_hash is not None or user.session_version != version:
+        # A genuine link, used already (or replaced by a newer one): say so, and where to go instead.
+        return render_template("auth/link_used.html"), 410
     form = SetPasswordForm(context=(user.email, user.name, user.organisation.name))
     if form.validate_on_submit():
         user.password_hash = hash_password(form.password.data)

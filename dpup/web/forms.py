@@ -24,6 +24,12 @@ from dpup.security.passwords import MIN_LENGTH, SUGGESTED_LENGTH, password_probl
 from dpup.storage.models import Role
 
 
+def _at_most(characters: int) -> Length:
+    """The length limit in dpup's words, not the library's."""
+    return Length(max=characters, message=f"Keep this to {characters:,} characters or fewer (it has %(length)d). "
+                                          "Shorten it, or put the detail in a document and say where it is.")
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -34,9 +40,9 @@ class DetailsForm(FlaskForm):
 
     initiative = StringField(
         "Initiative or project being assessed",
-        validators=[DataRequired("Enter the name of the initiative you are assessing."), Length(max=200)],
+        validators=[DataRequired("Enter the name of the initiative you are assessing."), _at_most(200)],
     )
-    description = TextAreaField("Short description", validators=[Optional(), Length(max=5000)])
+    description = TextAreaField("Short description", validators=[Optional(), _at_most(5000)])
     version = HiddenField()
 
 
@@ -47,7 +53,7 @@ class StartForm(DetailsForm):
 
 
 def _optional_text():
-    return [Optional(), Length(max=MAX_TEXT)]
+    return [Optional(), _at_most(MAX_TEXT)]
 
 
 class QuestionForm(FlaskForm):
@@ -56,7 +62,7 @@ class QuestionForm(FlaskForm):
     note = TextAreaField("Note (optional)", validators=_optional_text(),
                          description="Anything a reviewer should know: evidence, context, who you asked.")
     reason = TextAreaField("Reason", validators=_optional_text())
-    action_owner = StringField("Who will do the action? (optional)", validators=[Optional(), Length(max=200)])
+    action_owner = StringField("Who will do the action? (optional)", validators=[Optional(), _at_most(200)])
     action_due = StringField(
         "Due date (optional)",
         validators=[Optional(), Regexp(r"^\d{4}-\d{2}-\d{2}$", message="Write the date as YYYY-MM-DD.")],
@@ -89,7 +95,7 @@ def _build_form_class(node: QuestionNode) -> type[QuestionForm]:
     label = node.prompt
     choices = [SelectChoice(o.value, o.display) for o in node.options]
     if node.kind == AnswerKind.TEXT:
-        Form.answer = TextAreaField(label, validators=[Length(max=MAX_TEXT)])
+        Form.answer = TextAreaField(label, validators=[_at_most(MAX_TEXT)])
     elif node.kind == AnswerKind.SEVERAL_OF:
         Form.answer = MultiCheckboxField(label, choices=choices, validate_choice=False)
     else:
@@ -147,10 +153,11 @@ class SetPasswordForm(_PasswordSetting):
 class PasswordForm(_PasswordSetting):
     current_password = PasswordField("Current password", validators=[DataRequired("Enter your current password.")],
                                      render_kw={"autocomplete": "current-password"})
+    FIELD_ORDER = ("current_password", "password", "confirm")
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email address", validators=[DataRequired("Enter your email address."), Length(max=254)],
+    email = EmailField("Email address", validators=[DataRequired("Enter your email address."), _at_most(254)],
                        render_kw={"autocomplete": "username"})
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")],
                              render_kw={"autocomplete": "current-password"})
@@ -158,11 +165,16 @@ class LoginForm(FlaskForm):
 
 class FirstRunForm(_PasswordSetting):
     organisation = StringField("Organisation name", validators=[DataRequired("Enter your organisation's name."),
-                                                                Length(max=200)])
-    name = StringField("Your name", validators=[DataRequired("Enter your name."), Length(max=200)])
+                                                                _at_most(200)])
+    name = StringField("Your name", validators=[DataRequired("Enter your name."), _at_most(200)])
     email = EmailField("Your email address", validators=[DataRequired("Enter your email address."),
                                                          Email("Enter an email address like name@example.org."),
-                                                         Length(max=254)], render_kw={"autocomplete": "username"})
+                                                         _at_most(254)], render_kw={"autocomplete": "username"})
+
+    privacy_officer = BooleanField("I will also do the privacy assessments (privacy officer)", default=True,
+                                   description="Leave this ticked if you will start, review and sign off "
+                                               "assessments yourself. You can invite others later.")
+    FIELD_ORDER = ("organisation", "name", "email", "password", "confirm", "privacy_officer")
 
     def typed_context(self) -> tuple[str, ...]:
         return (self.organisation.data or "", self.name.data or "", self.email.data or "")
@@ -171,16 +183,22 @@ class FirstRunForm(_PasswordSetting):
 ROLE_CHOICES = [SelectChoice(r.value, r.label) for r in Role]
 
 
+def _roles_field():
+    return MultiCheckboxField("Roles", choices=ROLE_CHOICES, validators=[DataRequired("Choose at least one role.")],
+                              description="Tick every role the person has: in a small organisation one person "
+                                          "can be, say, both administrator and privacy officer.")
+
+
 class InviteForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired("Enter the person's name."), Length(max=200)])
+    name = StringField("Name", validators=[DataRequired("Enter the person's name."), _at_most(200)])
     email = EmailField("Email address", validators=[DataRequired("Enter their email address."),
                                                     Email("Enter an email address like name@example.org."),
-                                                    Length(max=254)])
-    role = RadioField("Role", choices=ROLE_CHOICES, validators=[DataRequired("Choose a role.")])
+                                                    _at_most(254)])
+    role = _roles_field()
 
 
 class RoleForm(FlaskForm):
-    role = RadioField("Role", choices=ROLE_CHOICES, validators=[DataRequired("Choose a role.")])
+    role = _roles_field()
     active = BooleanField("Account is active")
 
 
@@ -200,7 +218,7 @@ class ReviewForm(FlaskForm):
     decision = RadioField("Your decision", choices=[SelectChoice("approve", "Approve and sign off"),
                                                     SelectChoice("changes", "Ask for changes")],
                           validators=[DataRequired("Choose approve or ask for changes.")])
-    comment = TextAreaField("Comments for the privacy officer", validators=[Optional(), Length(max=MAX_TEXT)],
+    comment = TextAreaField("Comments for the privacy officer", validators=[Optional(), _at_most(MAX_TEXT)],
                             description="Needed if you ask for changes.")
 
 

@@ -26,14 +26,27 @@ def _mapping(value) -> dict:
 def _what_changed(before: dict, after: dict, questions: dict) -> str:
     if isinstance(after.get("node"), str):
         node = questions.get((after.get("tree"), after["node"]))
-        text = f"{node.prompt if node else after['node']} → {_shown(node, after.get('value'))}"
+        prompt = node.prompt if node else after["node"]
+        if before and before.get("value") == after.get("value"):  # the same answer: say what did change
+            changed = [label for key, label in _OTHER_PARTS if before.get(key) != after.get(key)]
+            return f"{prompt}: {' and '.join(changed) or 'saved again'}{' changed' if changed else ''}"
+        text = f"{prompt} → {_shown(node, after.get('value'))}"
         return text + (f" (was {_shown(node, before.get('value'))})" if before else "")
     if after.get("status") in set(Status):
         text = Status(after["status"]).label.lower()
         return text + (f" (“{after['comment']}”)" if after.get("comment") else "")
+    if "initiative" in after and not before:
+        return f"“{after['initiative']}”"  # created: nothing was renamed
     if "initiative" in after and before.get("initiative") != after["initiative"]:
         return f"renamed from “{before.get('initiative')}” to “{after['initiative']}”"
+    if "description" in after and before.get("description") != after["description"]:
+        return "description changed"
     return ""
+
+
+# The parts of an answer besides its value, as a reader names them.
+_OTHER_PARTS = (("note", "note"), ("reason", "reason"), ("action_owner", "who will do the action"),
+                ("action_due", "due date"))
 
 
 def _shown(node: QuestionNode | None, value) -> str:

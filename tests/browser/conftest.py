@@ -70,6 +70,9 @@ def live_server(tmp_path_factory):
 PASSWORD = "browser tests only passphrase"
 OFFICER = "officer@browser.example"
 FRONTLINE = "frontline@browser.example"
+ADMIN = "admin@browser.example"
+BOARD = "board@browser.example"
+TWO_HATS = "twohats@browser.example"  # administrator and privacy officer, as a small NGO's installer is
 
 
 def _create_people() -> None:
@@ -81,6 +84,10 @@ def _create_people() -> None:
     db.session.add_all([
         User(organisation=organisation, name="Aroha Privacy", email=OFFICER, role="privacy_officer", password_hash=hashed),
         User(organisation=organisation, name="Tama Frontline", email=FRONTLINE, role="frontline", password_hash=hashed),
+        User(organisation=organisation, name="Hine Admin", email=ADMIN, role="administrator", password_hash=hashed),
+        User(organisation=organisation, name="Rawiri Board", email=BOARD, role="board", password_hash=hashed),
+        User(organisation=organisation, name="Mere Two Hats", email=TWO_HATS, role="administrator privacy_officer",
+             password_hash=hashed),
     ])
     db.session.commit()
 

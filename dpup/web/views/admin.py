@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from dpup.storage import audit
 from dpup.storage.db import db
-from dpup.storage.models import User
+from dpup.storage.models import Role, User, join_roles
 from dpup.web.auth import invite_link, requires, reset_password
 from dpup.web.forms import ActionForm, InviteForm, RoleForm, SettingsForm
 from dpup.web.views.main import library
@@ -37,17 +37,43 @@ def users():
             db.session.commit()
             form.email.errors = [EMAIL_TAKEN]
         else:
+            officers_before = _privacy_officers()
             user = User(organisation_id=current_user.organisation_id, name=form.name.data.strip(), email=email,
-                        role=form.role.data)
+                        role=join_roles(form.role.data))
             db.session.add(user)
             db.session.flush()
             audit.record(current_user.email, "user_invited", current_user.organisation_id, f"user:{user.public_id}",
                          after={"email": email, "name": user.name, "role": user.role})
+            _two_person_review_once_there_are_two(officers_before)
             db.session.commit()
             link = invite_link(user)
             form = InviteForm(formdata=None)
     status = 400 if form.errors else 200
     return render_template("admin/users.html", form=form, people=_people(), invite=link), status
+
+
+def _privacy_officers() -> int:
+    return sum(1 for p in _people() if p.active and p.has_role(Role.PRIVACY_OFFICER))
+
+
+def _two_person_review_once_there_are_two(officers_before: int) -> None:
+    """Two-person review is off while one privacy officer has to do everything; it comes on, once,
+    when the organisation gets its second (the administrator can switch it off again in Settings)."""
+    organisation = current_user.organisation
+    if officers_before < 2 <= _privacy_officers() and not organisation.separate_approver:
+        organisation.separate_approver = True
+        audit.record(current_user.email, "settings_changed", organisation.id, f"organisation:{organisation.public_id}",
+                     before={"separate_approver": False}, after={"separate_approver": True,
+                                                                 "why": "second privacy officer"})
+        flash("Your organisation now has two privacy officers, so two-person review is on: whoever submits an "
+              "assessment cannot also approve it. You can change this in Organisation settings.")
+
+
+def _leaves_no_administrator(person: User, roles: list[str], active: bool) -> bool:
+    """Whether this change would leave the organisation with no active administrator."""
+    if Role.ADMINISTRATOR in roles and active:
+        return False
+    return not any(p.active and p.has_role(Role.ADMINISTRATOR) for p in _people() if p.id != person.id)
 
 
 def _person(public_id: str) -> User:
@@ -62,19 +88,26 @@ def _person(public_id: str) -> User:
 @requires("users.manage")
 def user(public_id: str):
     person = _person(public_id)
-    form = RoleForm(obj=person)
+    form = RoleForm(data={"role": [r.value for r in Role if r in person.roles], "active": person.active})
     if form.validate_on_submit():
-        if person.id == current_user.id and (form.role.data != person.role or not form.active.data):
-            flash("You cannot change your own role or switch off your own account.")
-            return redirect(url_for(".user", public_id=public_id))
-        before = {"role": person.role, "active": person.active}
-        person.role, person.active = form.role.data, form.active.data
-        person.session_version += 1  # their sessions end, so the new role applies at once
-        audit.record(current_user.email, "user_changed", person.organisation_id, f"user:{person.public_id}",
-                     before=before, after={"role": person.role, "active": person.active})
-        db.session.commit()
-        flash(f"Saved the changes to {person.name}'s account.")
-        return redirect(url_for(".users"))
+        if person.id == current_user.id and not form.active.data:
+            form.active.errors = ["You cannot switch off your own account."]
+        elif _leaves_no_administrator(person, form.role.data, form.active.data):
+            form.role.errors = [f"{person.name} is the organisation's only administrator, so they stay one: "
+                                "make someone else an administrator first."]
+        else:
+            officers_before = _privacy_officers()
+            before = {"role": person.role, "active": person.active}
+            person.role, person.active = join_roles(form.role.data), form.active.data
+            changed = before != {"role": person.role, "active": person.active}
+            if changed and person.id != current_user.id:
+                person.session_version += 1  # their sessions end, so the new roles apply at once
+            audit.record(current_user.email, "user_changed", person.organisation_id, f"user:{person.public_id}",
+                         before=before, after={"role": person.role, "active": person.active})
+            _two_person_review_once_there_are_two(officers_before)
+            db.session.commit()
+            flash(f"Saved the changes to {person.name}'s account.")
+            return redirect(url_for(".users"))
     invite = invite_link(person) if person.password_hash is None else None
     return render_template("admin/user.html", form=form, person=person, invite=invite,
                            action_form=ActionForm()), 400 if form.errors else 200

@@ -7,10 +7,12 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from dpup.engine import AnswerError, QuestionNode, parse_answer
+from dpup.engine.walk import questions_left
 from dpup.reports.model import build_report
 from dpup.storage import assessments as store
+from dpup.storage import waiting
 from dpup.storage.models import Assessment, Status
-from dpup.web import history
+from dpup.web import history, kept_forms
 from dpup.web.auth import can, requires
 from dpup.web.forms import ActionForm, DetailsForm, ReviewForm, StartForm, needs_reason, question_form, raises_action
 from dpup.web.views.main import assessable_trees, library
@@ -97,6 +99,8 @@ def _show(assessment: Assessment, review_form: ReviewForm, status: int = 200):
     return render_template("assessments/show.html", assessment=assessment, action_form=ActionForm(),
                            review_form=review_form, progress=progress, status=Status(assessment.status),
                            needs_another_approver=store.needs_another_approver(assessment, current_user),
+                           changes_asked=(waiting.last_decision(assessment, Status.CHANGES_REQUESTED)
+                                          if assessment.status == Status.CHANGES_REQUESTED else None),
                            history=history.described(assessment, progress)), status
 
 
@@ -105,8 +109,10 @@ def _show(assessment: Assessment, review_form: ReviewForm, status: int = 200):
 def details(public_id: str):
     """Rename the assessment or change its description while it can still be changed."""
     assessment = _load_editable(public_id)
-    form = DetailsForm(data={"initiative": assessment.initiative, "description": assessment.description,
-                             "version": str(assessment.version)} if request.method == "GET" else None)
+    kept = kept_forms.take_back() if request.method == "GET" else None  # typed before a time-out
+    form = DetailsForm(formdata=kept) if kept is not None else DetailsForm(
+        data={"initiative": assessment.initiative, "description": assessment.description,
+              "version": str(assessment.version)} if request.method == "GET" else None)
     conflict = False
     if form.validate_on_submit():
         try:
@@ -119,7 +125,8 @@ def details(public_id: str):
             flash("Saved the name and description.")
             return redirect(url_for(".show", public_id=public_id))
     status = 409 if conflict else (400 if form.errors else 200)
-    return render_template("assessments/details.html", assessment=assessment, form=form, conflict=conflict), status
+    return render_template("assessments/details.html", assessment=assessment, form=form, conflict=conflict,
+                           kept=kept is not None), status
 
 
 @bp.route("/<public_id>/delete", methods=["GET", "POST"])
@@ -230,7 +237,11 @@ def question(public_id: str, tree_id: str, node_id: str):
         flash("That question is not on the path your answers take. Here is where you are up to.")
         return redirect(url_for(".tree", public_id=public_id, tree_id=tree_id))
     saved = item.answers.get(node_id)
-    form = question_form(node, data=_form_data(saved, assessment.version) if request.method == "GET" else None)
+    kept = kept_forms.take_back() if request.method == "GET" else None  # typed before a time-out
+    if kept is not None:
+        form = question_form(node, formdata=kept)
+    else:
+        form = question_form(node, data=_form_data(saved, assessment.version) if request.method == "GET" else None)
     conflict = None
     if request.method == "POST":
         valid = form.validate_on_submit()
@@ -253,8 +264,8 @@ def question(public_id: str, tree_id: str, node_id: str):
     return render_template(
         "assessments/question.html", assessment=assessment, tree=item.tree, node=node, form=form,
         walk=item.walk, previous=item.walk.previous(node_id), conflict=conflict,
-        needs_reason=needs_reason(node), raises_action=raises_action(node),
-        position=_position(item.walk, node_id), library=library(),
+        needs_reason=needs_reason(node), raises_action=raises_action(node), kept=kept is not None,
+        position=_position(item.walk, node_id), of_about=_of_about(item, node_id), library=library(),
     ), status
 
 
@@ -277,6 +288,12 @@ def _int(value) -> int:
         return int(value)
     except (TypeError, ValueError):
         return -1
+
+
+def _of_about(item, node_id: str) -> tuple[int, bool]:
+    """How many questions this tree will take, as far as the answers so far tell: (count, exact)."""
+    fewest, most = questions_left(item.tree, node_id)
+    return _position(item.walk, node_id) - 1 + round((fewest + most) / 2), fewest == most
 
 
 def _position(walk, node_id: str) -> int:

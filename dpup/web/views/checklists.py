@@ -10,10 +10,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from dpup.engine.checklist import ChecklistError, evaluate_checklist
-from dpup.storage import audit
+from dpup.storage import audit, waiting
 from dpup.storage.db import db
 from dpup.storage.models import ChecklistRecord, Organisation
-from dpup.web.auth import public, requires
+from dpup.web.auth import can, public, requires
 from dpup.web.views.main import library
 
 bp = Blueprint("checklists", __name__)
@@ -84,5 +84,16 @@ def save(checklist_id: str):
     audit.record(current_user.email, "checklist_saved", current_user.organisation_id, f"checklist:{checklist.id}",
                  after={"all_clear": outcome.all_clear, "to_do": record.to_do})
     db.session.commit()
-    flash("The result is saved against your organisation, with your name and the time.")
-    return redirect(url_for(".show", checklist_id=checklist.id))
+    flash(f"Saved: “{checklist.title}”, with your name and the time.")
+    return redirect(url_for(".results"))
+
+
+@bp.get("/checklists/results")
+@requires("checklists.use")
+def results():
+    """Saved results: a frontline worker's own; for privacy officers the organisation's, with which
+    checklists are used and what is most often left to do (where training would help)."""
+    everyone = can("checklists.results_all")
+    return render_template("checklists/results.html", records=waiting.checklist_records(current_user, not everyone),
+                           use=waiting.checklist_use(current_user.organisation_id) if everyone else [],
+                           everyone=everyone, checklists=library().checklists)

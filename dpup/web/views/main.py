@@ -1,7 +1,9 @@
 """The home page and the content pages."""
 
 from flask import Blueprint, abort, current_app, render_template
+from flask_login import current_user
 
+from dpup.storage.waiting import waiting_for
 from dpup.web.auth import no_users_yet, public
 
 bp = Blueprint("main", __name__)
@@ -29,10 +31,12 @@ def assessable_trees():
 @bp.get("/")
 @public
 def home():
+    """Each person sees what they can do, and what waits for them; nothing they cannot open."""
     lib = library()
+    waiting = waiting_for(current_user) if current_user.is_authenticated else None
     return render_template("home.html", trees=assessable_trees(), navigator=lib.trees.get(NAVIGATOR),
-                           checklists=list(lib.checklists.values()),
-                           needs_setup=no_users_yet())
+                           checklists=list(lib.checklists.values()), waiting=waiting,
+                           needs_setup=not current_user.is_authenticated and no_users_yet())
 
 
 @bp.get("/pages/<path:slug>")
