@@ -78,7 +78,9 @@ def answer_strategy(node: QuestionNode):
     if node.kind == AnswerKind.TEXT:
         return st.text(min_size=1, max_size=40).filter(str.strip).map(lambda v: Answer(value=v))
     if node.kind == AnswerKind.SEVERAL_OF:
-        return st.lists(st.sampled_from(values), min_size=1, unique=True).map(
+        alone = {o.value for o in node.options if o.exclusive}  # "None of these" is valid only on its own
+        return st.lists(st.sampled_from(values), min_size=1, unique=True).filter(
+            lambda vs: len(vs) == 1 or not alone.intersection(vs)).map(
             lambda vs: Answer(value=tuple(v for v in values if v in vs)))
     return st.sampled_from(node.options).map(
         lambda o: Answer(value=o.value, reason="Because." if o.ask_reason else ""))
