@@ -360,6 +360,7 @@ T = {
     "question": TextStyle(font=FONT_BOLD, leading=13, space_before=7, space_after=2, keep_with_next=True,
                           left_indent=16, first_indent=-16),
     "answer": TextStyle(left_indent=16, space_after=2),
+    "bullet": TextStyle(left_indent=28, first_indent=-10, space_after=1),
     "cover_title": TextStyle(font=FONT_BOLD, size=24, leading=30, colour=BRAND, space_before=6, space_after=10),
     "cover_org": TextStyle(size=14, leading=19, space_after=18),
 }
@@ -407,33 +408,35 @@ def _table(header: list[str], rows: list[list], widths: list[float], colours: li
     return table
 
 
+CONCERN_COLOURS = (colors.HexColor("#cfe3d6"), colors.HexColor("#e3a86b"), colors.HexColor("#b35c00"),
+                   colors.HexColor("#7a0c11"))
+CONCERN_AXIS = ("No concern", "Some", "Needs action", "Serious concern")
+
+
 def ratings_chart(report: Report) -> Drawing:
-    """A horizontal bar per principle: the longer and greener, the stronger the rating; a key below."""
+    """A horizontal bar per principle: the longer and darker, the worse (more concern); an axis above
+    and the rating in words after each bar; "Not assessed" has no bar."""
     ratings = report.principle_ratings
-    scale = report.rating_scale
-    row_h, label_w, value_w, top, key_h = 22, 120, 118, 4, 34
+    row_h, label_w, value_w, axis_h, foot_h = 20, 120, 118, 16, 14
     bar_w = WIDTH - label_w - value_w
-    height = top + key_h + row_h * max(len(ratings), 1)
+    height = axis_h + foot_h + row_h * max(len(ratings), 1)
     d = Drawing(WIDTH, height, initialFontName=FONT)  # else the renderer selects Helvetica first
-    step = bar_w / (len(scale) - 1)
-    for i in range(len(scale)):
+    step = bar_w / 3
+    for i, name in enumerate(CONCERN_AXIS):
         x = label_w + i * step
-        d.add(Line(x, key_h - 2, x, height - top, strokeColor=LINE, strokeWidth=0.4, strokeDashArray=(1, 2)))
+        d.add(Line(x, foot_h, x, height - axis_h + 2, strokeColor=LINE, strokeWidth=0.4, strokeDashArray=(1, 2)))
+        anchor = "start" if i == 0 else ("end" if i == 3 else "middle")
+        d.add(String(x, height - axis_h + 5, name, fontName=FONT, fontSize=7, fillColor=MUTED, textAnchor=anchor))
     for n, r in enumerate(ratings):
-        y = height - top - (n + 1) * row_h + 5
+        y = height - axis_h - (n + 1) * row_h + 5
         d.add(String(label_w - 6, y + 3.5, plain(r.name), fontName=FONT_BOLD, fontSize=8.5, fillColor=INK,
                      textAnchor="end"))
-        d.add(Rect(label_w, y, bar_w, 12, fillColor=SOFT, strokeColor=None))
-        if r.score:
-            d.add(Rect(label_w, y, step * r.score, 12, fillColor=RATING_COLOURS[r.rating], strokeColor=None))
+        d.add(Rect(label_w, y, bar_w, 12, fillColor=SOFT, strokeColor=LINE, strokeWidth=0.3))
+        if r.concern is not None:
+            d.add(Rect(label_w, y, max(step * r.concern, 4), 12, fillColor=CONCERN_COLOURS[r.concern], strokeColor=None))
         d.add(String(label_w + bar_w + 6, y + 3.5, r.rating, fontName=FONT, fontSize=8, fillColor=INK))
-    x = 0.0
-    for name in reversed(scale):  # the key, strongest first
-        d.add(Rect(x, 16, 8, 8, fillColor=RATING_COLOURS[name], strokeColor=None))
-        d.add(String(x + 11, 17, name, fontName=FONT, fontSize=7, fillColor=INK))
-        x += 11 + pdfmetrics.stringWidth(name, FONT, 7) + 14
-    d.add(String(0, 3, "Each principle is rated from the most serious finding raised against it.",
-                 fontName=FONT, fontSize=7, fillColor=MUTED))
+    d.add(String(0, 2, "Longer and darker is worse. Each principle is rated from the most serious finding raised "
+                       "against it.", fontName=FONT, fontSize=7, fillColor=MUTED))
     return d
 
 
@@ -556,12 +559,13 @@ class ReportDoc(BaseDocTemplate):
 # --- The document ----------------------------------------------------------------------------
 
 
-def render_pdf(report: Report) -> bytes:
+def render_pdf(report: Report, story=None, kicker: str = "Full record") -> bytes:
+    """The full record, or with ``story`` (pdf_brief.story) another document of the same report."""
     register_fonts()
     buffer = BytesIO()
     doc = ReportDoc(buffer, report)
-    footer = _fit(f"{plain(report.title)} · {plain(report.organisation)}", FONT, 7.5, WIDTH - 80)
-    doc.build(_story(report), canvasmaker=lambda *a, **k: NumberedCanvas(*a, footer_left=footer, **k))
+    footer = _fit(f"{kicker} · {plain(report.title)} · {plain(report.organisation)}", FONT, 7.5, WIDTH - 80)
+    doc.build((story or _story)(report), canvasmaker=lambda *a, **k: NumberedCanvas(*a, footer_left=footer, **k))
     return buffer.getvalue()
 
 
@@ -573,8 +577,23 @@ def _story(report: Report) -> list[Flowable]:
         *_findings(report),
         *_actions(report),
         *_signoff(report),
+        *_history(report),
         *_appendix(report),
     ]
+
+
+def verdict_and_status(report: Report) -> list[Flowable]:
+    """The verdict on the initiative and the review status, in two labelled boxes, never one line."""
+    def box(title: str, body: list[Flowable], edge) -> Table:
+        return Table([[[Heading(title, "h2"), *body]]], colWidths=[WIDTH], hAlign="LEFT", style=TableStyle([
+            FONT_CMD, ("LINEBEFORE", (0, 0), (0, -1), 4, edge), ("BACKGROUND", (0, 0), (-1, -1), SOFT),
+            ("LEFTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
+    verdict = [_t(report.summary, "lead")]
+    if report.recommendation:
+        verdict.append(_t(report.recommendation, "body", label="The privacy officer recommends:"))
+    return [box("Our assessment of the initiative", verdict, BRAND), Spacer(1, 3 * mm),
+            box("Review status of this assessment", [_t(report.review_status)], MUTED), Spacer(1, 2 * mm)]
 
 
 def _cover(report: Report) -> list[Flowable]:
@@ -587,13 +606,12 @@ def _cover(report: Report) -> list[Flowable]:
                    [[t.title, t.version, t.content_hash[:12], t.status] for t in report.trees_used],
                    [WIDTH * 0.30, WIDTH * 0.12, WIDTH * 0.16, WIDTH * 0.42])
     return [
-        Heading("Assessment report", "cover_kicker", level=0),
+        Heading("Full record", "cover_kicker", level=0),
         _t(report.initiative, "cover_title"),
         _t(report.organisation, "cover_org"),
         facts_table,
-        Spacer(1, 8 * mm),
-        _t(report.summary, "lead"),
-        Spacer(1, 4 * mm),
+        Spacer(1, 6 * mm),
+        *verdict_and_status(report),
         trees,
         Spacer(1, 10 * mm),
         _t(report.disclaimer, "small"),
@@ -601,7 +619,9 @@ def _cover(report: Report) -> list[Flowable]:
 
 
 def _summary(report: Report) -> list[Flowable]:
-    out: list[Flowable] = [Heading("Executive summary", "h1", level=0), _t(report.summary, "lead")]
+    out: list[Flowable] = [Heading("Summary", "h1", level=0)]
+    if report.decision_sought:
+        out.append(_t(report.decision_sought, "body", label="Decision sought:"))
     counts = report.severity_counts
     number = {label: TextStyle(font=FONT_BOLD, size=16, leading=20, colour=SEVERITY_COLOURS.get(label, INK))
               for label, _ in counts}
@@ -631,6 +651,7 @@ def _summary(report: Report) -> list[Flowable]:
         out.append(_t(s.title, "h3"))
         if s.outcome:
             out += [Text(s.outcome.heading, verdict), _t(s.outcome.body_text)]
+            out += [_t(a, "answer", label="•") for a in s.outcome.actions]
             if s.outcome.help_from:
                 out.append(_t(s.outcome.help_text, "answer", label="Who can help:"))
         else:
@@ -645,7 +666,9 @@ def _findings(report: Report) -> list[Flowable]:
     if not report.by_severity:
         out.append(_t("No findings."))
     for group in report.by_severity:
-        rows = [[f.text, f.basis_text, [_t(q, "cell") for q in f.raised_by]] for f in group.findings]
+        rows = [[[_t(f.text, "cell"), *([_t(f"{f.action} ({f.action_status})" if f.action_status else f.action,
+                                            "cell", label="Action:")] if f.action else [])],
+                 f.basis_text, [_t(q, "cell") for q in f.raised_by]] for f in group.findings]
         out += [Heading(f"{group.label} ({group.count})", "h2", level=1),
                 _table(["Finding", "Basis", "Raised by"], rows, [WIDTH * 0.4, WIDTH * 0.25, WIDTH * 0.35],
                        [SEVERITY_COLOURS.get(group.label, MUTED)] * len(rows))]
@@ -653,17 +676,30 @@ def _findings(report: Report) -> list[Flowable]:
 
 
 def _actions(report: Report) -> list[Flowable]:
-    out: list[Flowable] = [CondPageBreak(60 * mm), Heading("Recommended actions", "h1", level=0)]
+    out: list[Flowable] = [CondPageBreak(60 * mm), Heading("Action plan", "h1", level=0)]
     if not report.action_plan:
         return [*out, _t("No actions.")]
-    out.append(_t("Actions from the findings, most serious first, then the general advice of each outcome. "
-                  "Owners and due dates are as recorded with the answers."))
-    rows = [[str(a.number), a.action, a.principles or "—", a.severity, a.owner or "Not recorded",
-             a.due or "Not recorded"] for a in report.action_plan]
-    out.append(_table(["#", "Action", "Principle", "Severity", "Owner", "Due"], rows,
-                      [WIDTH * 0.045, WIDTH * 0.365, WIDTH * 0.15, WIDTH * 0.15, WIDTH * 0.16, WIDTH * 0.13],
+    out.append(_t("Every action the findings ask for: open ones first, soonest due first."))
+    rows = []
+    for a in report.action_plan:
+        cell = [_t(a.action, "cell")]
+        if a.reason:
+            cell.append(_t(a.reason, "cell", label="Reason the risk was accepted:"))
+        if a.note:
+            cell.append(_t(a.note, "cell", label="Note:"))
+        rows.append([str(a.number), cell, a.owner, a.due, a.status_text])
+    out.append(_table(["#", "Action", "Owner", "Due", "Status"], rows,
+                      [WIDTH * 0.05, WIDTH * 0.49, WIDTH * 0.18, WIDTH * 0.14, WIDTH * 0.14],
                       [SEVERITY_COLOURS.get(a.severity, MUTED) for a in report.action_plan]))
     return out
+
+
+def _history(report: Report) -> list[Flowable]:
+    out: list[Flowable] = [CondPageBreak(40 * mm), Heading("History of changes", "h1", level=0)]
+    if not report.history:
+        return [*out, _t("No changes recorded.")]
+    return [*out, _table(["When", "Who", "What changed"], [[h.when, h.who, h.what] for h in report.history],
+                         [WIDTH * 0.22, WIDTH * 0.23, WIDTH * 0.55])]
 
 
 def _signoff(report: Report) -> list[Flowable]:
@@ -672,10 +708,12 @@ def _signoff(report: Report) -> list[Flowable]:
                   hAlign="LEFT", style=TableStyle([FONT_CMD, ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                                                    ("LINEBELOW", (1, 0), (1, -1), 0.6, INK),
                                                    ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    extra = [_t("The same person submitted and approved this assessment: no second person reviewed it.")] \
+        if report.self_approved else []
     return [KeepTogether([
         Heading("Sign-off", "h1", level=0),
         _t("Reviewed and accepted on behalf of the organisation:"),
-        table,
+        table, *extra,
     ])]
 
 
@@ -695,12 +733,13 @@ def _appendix(report: Report) -> list[Flowable]:
 def _answers(rows) -> list[Flowable]:
     out: list[Flowable] = []
     for n, row in enumerate(rows, start=1):
-        out += [_t(row.question, "question", label=f"{n}."), _t(row.answer, "answer", label="Answer:")]
+        out.append(_t(row.question, "question", label=f"{n}."))
+        if row.several:
+            out += [_t("", "answer", label="Answer:"), *(_t(v, "bullet", label="•") for v in row.values)]
+        else:
+            out.append(_t(row.answer, "answer", label="Answer:"))
         if row.reason:
             out.append(_t(row.reason, "answer", label="Reason:"))
         if row.note:
             out.append(_t(row.note, "answer", label="Note:"))
-        if row.action_owner or row.action_due:
-            out.append(_t(f"{row.action_owner or 'not recorded'}, {row.action_due or 'not recorded'}", "answer",
-                          label="Action owner and due date:"))
     return out
