@@ -153,12 +153,12 @@ def test_model_has_everything_a_board_report_needs(app, finished):
         ("Action required", [("The purpose is not written down.", "Required by law (Privacy Act 2020, s 22, IPP 1)",
                               ("Test journey: Is the purpose written down?",))]),
         ("Advisory", [("Nobody has been asked.", "DPUP good practice", ("Test journey: Whose views did you seek?",))])]
-    # The action plan: finding actions most serious first with owner and due date, then the outcome's advice.
-    plan = [(a.action, a.severity, a.principles, a.owner, a.due) for a in report.action_plan]
+    # The action plan: one action item per finding, owned and dated as typed at the question,
+    # soonest due first; the outcome's general advice is not an action item.
+    plan = [(a.action, a.severity, a.owner, a.due, a.status) for a in report.action_plan]
     assert plan == [
-        ("Write a purpose statement.", "Action required", "He Tāngata", "Pōua Tāne", "2027-02-28"),
-        ("Talk to the people concerned.", "Advisory", "He Tāngata", "Privacy officer", ""),
-        ("Keep your purpose statement up to date.", "Recommended", "", "", ""),
+        ("Write a purpose statement.", "Action required", "Pōua Tāne", "28 February 2027", "Open"),
+        ("Talk to the people concerned.", "Advisory", "Privacy officer", "No due date", "Open"),
     ]
     section = report.sections[0]
     assert [(a.question, a.note) for a in section.answers if a.note] == [

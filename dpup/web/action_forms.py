@@ -35,7 +35,7 @@ class ActionEditForm(FlaskForm):
     due = DueDate("Due date", description="For example 31/01/2027.", render_kw={"type": "date"})
     status = RadioField("Status", choices=[(s.value, s.label) for s in ActionStatus],
                         validators=[InputRequired("Choose a status.")])
-    reason = TextAreaField("Why the risk is accepted", validators=[Optional(), Length(max=MAX_NOTE)],
+    reason = TextAreaField("Why the risk is accepted", validators=[Length(max=MAX_NOTE)],
                            description="Needed when the status is “Risk accepted”.")
     note = TextAreaField("Completion note", validators=[Optional(), Length(max=MAX_NOTE)])
     version = HiddenField()
