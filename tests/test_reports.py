@@ -200,14 +200,14 @@ def test_pdf_download_has_findings_ratings_actions_notes_and_macrons(officer, fi
     _, pages = pdf_text(response.data)
     flat = fold(without_furniture(pages))
     for expected in (
-        "Executive summary", "Overall, the initiative can go ahead once the required actions are done.",
+        "Our assessment of the initiative", "Overall, the initiative can go ahead once the required actions are done.",
         # findings
         "The purpose is not written down.", "Nobody has been asked.", "Action required (1)", "Advisory (1)",
         # ratings, in the chart and the tables
         "He Tāngata", "Kaitiakitanga", "Needs action", "Strong", "Good, with improvements",
         "Each principle is rated from the most serious finding raised against it.",
         # actions, with owner and due date
-        "Recommended actions", "Write a purpose statement.", "Talk to the people concerned.", "Pōua Tāne",
+        "Action plan", "Write a purpose statement.", "Talk to the people concerned.", "Pōua Tāne",
         "2027-02-28", "Privacy officer", "Keep your purpose statement up to date.",
         # who, what, which trees, sign-off, unused answers
         ORG, INITIATIVE, "Assessed by", "Test journey", "t1", "Sign-off", "Signature",
@@ -241,8 +241,8 @@ def test_pdf_metadata_language_outline_and_embedded_fonts(app, finished):
             yield from titles(item) if isinstance(item, list) else [item.title]
 
     top = [item.title for item in reader.outline if not isinstance(item, list)]
-    assert top == ["Assessment report", "Executive summary", "Findings",
-                   "Recommended actions", "Sign-off", "Appendix: every answer"]
+    assert top == ["Full record", "Summary", "Findings", "Action plan", "Sign-off", "History of changes",
+                   "Appendix: every answer"]
     assert {"Ratings by principle", "Ratings by guideline", "Outcomes", "Test journey"} <= set(titles(reader.outline))
     # Each bookmark opens its own page: the appendix is last and starts on a page of its own.
     appendix = next(i for i in reader.outline if not isinstance(i, list) and i.title.startswith("Appendix"))
@@ -283,14 +283,14 @@ def test_markdown_download_headers_and_structure(officer, finished):
     assert response.headers["Cache-Control"] == "no-store"
     text = response.get_data(as_text=True)
     assert text.startswith(f"# DPUP assessment: {INITIATIVE}\n")
-    for heading in ("## Executive summary", "## Ratings by principle", "## Findings",
-                    "## Recommended actions", "## Sign-off", "## Appendix: every answer",
+    for heading in ("## Our assessment of the initiative", "## Ratings by principle", "## Findings",
+                    "## Action plan", "## Sign-off", "## Appendix: every answer",
                     "#### Answers given on branches no longer in use"):
         assert f"\n{heading}\n" in text
     # Readable as plain text: no HTML, no tables, and the sign-off lines are there to sign on.
     assert "<" not in text and "|" not in text and "Signature: ____" in text
     assert "- **He Tāngata** (Improve people's lives): Needs action, 2 finding(s)" in text
-    assert "*owner:* Pōua Tāne; *due:* 2027-02-28" in text
+    assert "*Owner:* Pōua Tāne; *due:* 28 February 2027" in text
 
 
 def _sections(html: str) -> dict[str, str]:
@@ -406,7 +406,7 @@ def test_report_page_links_downloads_and_print_styles(officer, finished):
     assert css.status_code == 200 and b"@page" in css.data and b".site-header" in css.data
     text = text_of(client.get(f"/assessments/{finished}/report"))
     for expected in ("Assessed by", ORG, "Decision trees used", "Findings",
-                     "Recommended actions", "Sign-off", "Signature", "Pōua Tāne", "2027-02-28"):
+                     "Action plan", "Sign-off", "Signature", "Pōua Tāne", "28 February 2027"):
         assert expected in text
 
 
