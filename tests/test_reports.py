@@ -302,29 +302,51 @@ def _clean(fragment: str) -> str:
     return fold(unescape(re.sub(r"<[^>]+>", " ", fragment)))
 
 
+def _values(fragment: str) -> str:
+    """One answer's value: a several-of answer is a list of options (options may hold commas)."""
+    items = re.findall(r"<li>(.*?)</li>", fragment, re.DOTALL)
+    return " | ".join(_clean(i) for i in items) if items else _clean(fragment)
+
+
 def html_page_sets(html: str):
+    """Findings as (text, basis, action) and answers as (question, value, note) from the HTML page.
+
+    A finding's cell holds the finding, then its principles and its action, each after a <br>.
+    """
     sections = _sections(html)
-    findings = {(_clean(t.split("<br>")[0]), _clean(b)) for t, b in re.findall(
-        r'<tr class="finding[^"]*"><td>(.*?)</td><td>(.*?)</td>', sections["Findings"], re.DOTALL)}
+    findings = set()
+    for cell, basis in re.findall(r'<tr class="finding[^"]*"><td[^>]*>(.*?)</td><td[^>]*>(.*?)</td>',
+                                  sections["Findings"], re.DOTALL):
+        parts = cell.split("<br>")
+        action = next((_clean(p)[len("Action:"):].strip() for p in parts[1:] if _clean(p).startswith("Action:")), "")
+        findings.add((_clean(parts[0]), _clean(basis), action))
     answers = set()
     for question, value, rest in re.findall(
-            r'<div class="answer-row"><dt>(.*?)</dt>\s*<dd><span class="answer-value">(.*?)</span>(.*?)</dd></div>',
+            r'<div class="answer-row"><dt>(.*?)</dt>\s*<dd>(<span class="answer-value">.*?</span>|<ul class="values">.*?</ul>)(.*?)</dd></div>',
             sections["Appendix: every answer"], re.DOTALL):
         note = re.search(r'<p class="note"><span class="label">Note:</span>(.*?)</p>', rest, re.DOTALL)
-        answers.add((_clean(question), _clean(value), _clean(note.group(1)) if note else ""))
+        answers.add((_clean(question), _values(value), _clean(note.group(1)) if note else ""))
     return findings, answers
 
 
 def markdown_sets(html: str):
     sections = _sections(html)
-    findings = {(_clean(text), _clean(basis)) for text, basis in re.findall(
-        r"<li><strong>(.*?)</strong>\s*<em>Basis:</em>(.*?)\n", sections["Findings"], re.DOTALL)}
+    findings = set()
+    for text, body in re.findall(r"<li><strong>(.*?)</strong>\s*(<em>Basis:</em>.*?)</li>", sections["Findings"],
+                                 re.DOTALL):
+        basis = re.search(r"<em>Basis:</em>(.*?)\n", body + "\n", re.DOTALL).group(1)
+        action = re.search(r"<em>Action:</em>(.*?)(?:\n|$)", body, re.DOTALL)
+        findings.add((_clean(text), _clean(basis), _clean(action.group(1)) if action else ""))
     answers = set()
-    for question, value, rest in re.findall(
-            r"<li>\s*<p><strong>(.*?)</strong></p>\s*<p><strong>Answer:</strong>(.*?)</p>(.*?)</li>",
-            sections["Appendix: every answer"], re.DOTALL):
+    # Each answer is a list item that opens with its question; a several-of answer nests a list of options.
+    for chunk in re.split(r"<li>\s*<p><strong>", sections["Appendix: every answer"])[1:]:
+        question, value, rest = re.match(
+            r"(.*?)</strong></p>\s*<p><strong>Answer:</strong>(.*?)</p>(.*)", chunk, re.DOTALL).groups()
+        several = re.match(r"\s*<ul>(.*?)</ul>", rest, re.DOTALL)
+        if not _clean(value) and several:
+            value, rest = several.group(0), rest[several.end():]
         note = re.search(r"<p><strong>Note:</strong>(.*?)</p>", rest, re.DOTALL)
-        answers.add((_clean(question), _clean(value), _clean(note.group(1)) if note else ""))
+        answers.add((_clean(question), _values(value), _clean(note.group(1)) if note else ""))
     return findings, answers
 
 
@@ -336,7 +358,7 @@ def test_markdown_has_the_same_findings_and_answers_as_the_html_page(request, wh
     md_html = markdown.markdown(client.get(f"/assessments/{public_id}/report.md").get_data(as_text=True))
     page_findings, page_answers = html_page_sets(page)
     md_findings, md_answers = markdown_sets(md_html)
-    assert page_findings and page_answers
+    assert page_findings and page_answers and all(action for _, _, action in page_findings)
     assert md_findings == page_findings
     assert md_answers == page_answers
 
