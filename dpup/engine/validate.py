@@ -27,6 +27,7 @@ from dpup.engine.model import (
     Vocabulary,
 )
 from dpup.engine.problems import Problem
+from dpup.engine.tree_graph import check_graph
 from dpup.engine.yamlfile import YamlDocument, YamlError, parse_yaml
 
 FILE = "(file)"
@@ -151,7 +152,7 @@ def check_tree_file(path: Path, known: Known, text: str | None = None) -> tuple[
         # A current tree is pinned with the findings it names; a stored version already carries them.
         appendix = pinned_appendix({i: lookup[i] for i in named if i in lookup}) if PINNED_KEY not in data else ""
         tree._source = _source(path, report, appendix)
-    _check_graph(data, report)
+    check_graph(data, report.add, FILE)
     return (tree if not report.problems else None), _in_file_order(report.problems)
 
 
@@ -328,94 +329,6 @@ def unknown_tags(item, vocabulary: Vocabulary) -> list[tuple[str, str]]:
             if v not in vocabulary.ids(kind):
                 found.append((field_name, f"unknown {kind.rstrip('s').replace('_', ' ')} '{v}' in '{field_name}'"))
     return found
-
-
-@dataclass
-class _Graph:
-    """The links between nodes, read from the raw file so that a node that failed to parse
-    still takes part (its own problems are reported separately)."""
-
-    edges: dict[str, list[tuple[str, tuple]]] = field(default_factory=dict)
-    outcomes: set[str] = field(default_factory=set)
-
-
-def _raw_graph(raw_nodes: list) -> _Graph:
-    graph = _Graph()
-    for i, item in enumerate(raw_nodes):
-        if not isinstance(item, dict) or not isinstance(item.get("id"), str) or item["id"] in graph.edges:
-            continue
-        edges = graph.edges[item["id"]] = []
-        if item.get("type") == "outcome":
-            graph.outcomes.add(item["id"])
-        for key in ("routes", "options"):
-            for j, sub in enumerate(item.get(key) or [] if isinstance(item.get(key), list) else []):
-                if isinstance(sub, dict) and isinstance(sub.get("next"), str):
-                    edges.append((sub["next"], ("nodes", i, key, j, "next")))
-        if isinstance(item.get("next"), str):
-            edges.append((item["next"], ("nodes", i, "next")))
-    return graph
-
-
-def _check_graph(data: dict, report: _Report) -> None:
-    raw_nodes = data.get("nodes")
-    if not isinstance(raw_nodes, list):
-        return
-    graph = _raw_graph(raw_nodes)
-    for node_id, edges in graph.edges.items():
-        for target, loc in edges:
-            if target not in graph.edges:
-                report.add(node_id, f"next node '{target}' does not exist", loc)
-    start = data.get("start")
-    if not isinstance(start, str) or start not in graph.edges:
-        if isinstance(start, str):
-            report.add(FILE, f"start node '{start}' does not exist", ("start",))
-        return
-    reachable = _reachable(graph, start)
-    for node_id in graph.edges:
-        if node_id not in reachable:
-            report.add(node_id, "unreachable: no path from the start leads here")
-    cycle = _find_cycle(graph)
-    if cycle:
-        report.add(cycle[0], "cycle: " + " -> ".join(cycle))
-    elif not reachable & graph.outcomes:
-        report.add(FILE, "no outcome can be reached from the start", ("start",))
-
-
-def _successors(graph: _Graph, node_id: str) -> list[str]:
-    return [t for t, _ in graph.edges.get(node_id, ()) if t in graph.edges]
-
-
-def _reachable(graph: _Graph, start: str) -> set[str]:
-    seen, todo = set(), [start]
-    while todo:
-        node_id = todo.pop()
-        if node_id not in seen:
-            seen.add(node_id)
-            todo += _successors(graph, node_id)
-    return seen
-
-
-def _find_cycle(graph: _Graph) -> list[str] | None:
-    """The first cycle found, as a path that ends where it starts. Depth-first with a stack of its
-    own, not recursion: a long chain of questions must not exhaust Python's stack."""
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-    for root in graph.edges:
-        if root in state:
-            continue
-        path, todo = [root], [iter(_successors(graph, root))]
-        state[root] = 1
-        while todo:
-            nxt = next(todo[-1], None)
-            if nxt is None:  # every successor of path[-1] explored
-                state[path.pop()] = 2
-                todo.pop()
-            elif state.get(nxt) == 1:
-                return path[path.index(nxt):] + [nxt]
-            elif nxt not in state:
-                state[nxt] = 1
-                path.append(nxt)
-                todo.append(iter(_successors(graph, nxt)))
-    return None
 
 
 # --- The vocabulary ---

@@ -85,7 +85,7 @@ def check_verdict_rule(tree: Tree) -> list[Problem]:
 
 def _search(tree: Tree) -> list[Problem]:
     facts = _finding_facts(tree)
-    answers_read, facts_read = _read_downstream(tree, facts)
+    answers_read, facts_read, includes_read = _read_downstream(tree, facts)
     values_read = _values_read(tree)
     nodes = {n.id: n for n in tree.nodes}
     choices = {n.id: _prepared(n, values_read.get(n.id, set()), facts) for n in tree.questions}
@@ -117,8 +117,8 @@ def _search(tree: Tree) -> list[Problem]:
             if following is None:
                 continue
             keep, keep_facts = answers_read.get(following, frozenset()), facts_read.get(following, frozenset())
-            todo.append((following, worse, {k: a for k, a in on_path.items() if k in keep}, now_on & keep_facts,
-                         _Trail(node_id, choice.shown, trail)))
+            kept = {k: _narrowed(a, k, includes_read.get(following)) for k, a in on_path.items() if k in keep}
+            todo.append((following, worse, kept, now_on & keep_facts, _Trail(node_id, choice.shown, trail)))
     return list(problems.values())
 
 
@@ -131,6 +131,15 @@ def _prepared(node: QuestionNode, values_read: set[str], facts: _Facts) -> list[
                                 _Worst(worst.severity, worst.id or worst.text, node.id) if worst else None,
                                 frozenset(facts.switched_on(findings))))
     return prepared
+
+
+def _narrowed(answer: Answer, node_id: str, includes: dict[str, frozenset[str]] | None) -> Answer:
+    """A "choose all that apply" answer keeps only the options a later ``includes:`` still asks about,
+    so paths that differ only in options nobody will look at again become one state."""
+    wanted = (includes or {}).get(node_id)
+    if wanted is None or not isinstance(answer.value, tuple):
+        return answer
+    return Answer(value=tuple(v for v in answer.value if v in wanted))
 
 
 def _holds(condition: Condition, answers: dict, worst: _Worst | None, on: frozenset[int], facts: _Facts) -> bool:
@@ -219,23 +228,36 @@ def _values_read(tree: Tree) -> dict[str, set[str]]:
     return found
 
 
-def _read_downstream(tree: Tree, facts: _Facts) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[int]]]:
-    """For each node, the answers and the finding facts that a route at that node or after it can read."""
-    answers_at, facts_at = {}, {}
+def _read_downstream(tree: Tree, facts: _Facts):
+    """For each node, what a route at that node or after it can read: the answers, the finding
+    facts, and, for answers read only through ``includes:``, which of their options."""
+    answers_at, facts_at, includes_at, whole_at = {}, {}, {}, {}
     for n in tree.nodes:
-        routes = getattr(n, "routes", ())
-        answers_at[n.id] = {r if isinstance(r, str) else r.node for route in routes for r in route.when.references()}
-        facts_at[n.id] = {facts.of_condition[id(c)] for route in routes for c in route.when.parts()
-                          if id(c) in facts.of_condition}
-    answers, read = {}, {}
+        parts = [c for route in getattr(n, "routes", ()) for c in route.when.parts()]
+        answers_at[n.id] = {c.answered or (c.equals or c.includes).node for c in parts
+                            if c.answered or c.equals or c.includes}
+        facts_at[n.id] = {facts.of_condition[id(c)] for c in parts if id(c) in facts.of_condition}
+        includes_at[n.id] = {(c.includes.node, c.includes.value) for c in parts if c.includes}
+        # An answer compared whole (equals) or only asked about (answered) is never narrowed.
+        whole_at[n.id] = {c.answered or c.equals.node for c in parts if c.answered or c.equals}
+    answers, read, includes, whole = {}, {}, {}, {}
     # Trees are acyclic (checked before this runs), so a post-order walk settles every node.
     for node_id in _post_order(tree):
         a, f = set(answers_at[node_id]), set(facts_at[node_id])
+        i, w = set(includes_at[node_id]), set(whole_at[node_id])
         for nxt in tree.node(node_id).successors():
             a |= answers.get(nxt, frozenset())
             f |= read.get(nxt, frozenset())
+            i |= includes.get(nxt, frozenset())
+            w |= whole.get(nxt, frozenset())
         answers[node_id], read[node_id] = frozenset(a), frozenset(f)
-    return answers, read
+        includes[node_id], whole[node_id] = frozenset(i), frozenset(w)
+    narrowing = {
+        node_id: {q: frozenset(v for q2, v in includes[node_id] if q2 == q)
+                  for q in {q for q, _ in includes[node_id]} - whole[node_id]}
+        for node_id in includes
+    }
+    return answers, read, narrowing
 
 
 def _post_order(tree: Tree) -> list[str]:

@@ -157,6 +157,9 @@ def tap_and_wait(locator) -> None:
 
 def run_axe(page, tags=WCAG_TAGS) -> list[dict]:
     """Run axe-core on the page as it is now and return its violations."""
+    # A click that navigates returns before the new page's stylesheet has loaded; axe must see
+    # the page as a person does (unstyled links would fail the target-size rule).
+    page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         # Evaluated through the DevTools protocol, which the page's Content-Security-Policy (no
         # inline scripts) rightly does not allow a <script> tag to do.
