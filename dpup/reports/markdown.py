@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from dpup.reports.model import Report
+from dpup.reports.rows import Report
 
 # Escaped everywhere: characters that start emphasis, code, links or escapes. All of them are
 # escapable in CommonMark and in Python-Markdown alike.

@@ -1,18 +1,18 @@
 """The board brief as a PDF: the same report model and the same building blocks as the full record
-(``pdf.py``), laid out to fit a few A4 pages for a lay board member. It decides nothing."""
+(``pdf_parts.py``), laid out to fit a few A4 pages for a lay board member. It decides nothing."""
 
 from __future__ import annotations
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, NextPageTemplate, Spacer
 
-from dpup.reports import pdf
-from dpup.reports.model import Report
-from dpup.reports.pdf import WIDTH, Heading, _signoff, _t, _table, ratings_chart, render_pdf, verdict_and_status
+from dpup.reports.pdf_parts import Heading, _t, _table, ratings_chart, render_document, signoff, verdict_and_status
+from dpup.reports.pdf_text import WIDTH
+from dpup.reports.rows import Report
 
 
 def render_brief_pdf(report: Report) -> bytes:
-    return render_pdf(report, story, kicker="Board brief")
+    return render_document(report, story, "Board brief")
 
 
 def story(report: Report) -> list[Flowable]:
@@ -58,8 +58,8 @@ def story(report: Report) -> list[Flowable]:
         out += [_t(f"{a.action} ({a.owner}, due {a.due})", "answer", label="Overdue:") for a in shown]
         if len(report.overdue) > len(shown):
             out.append(_t(f"{len(report.overdue) - len(shown)} more overdue actions are in the full record.", "small"))
-    out += [*_signoff(report), Spacer(1, 4 * mm), _t(report.disclaimer, "small")]
+    out += [*signoff(report), Spacer(1, 4 * mm), _t(report.disclaimer, "small")]
     return out
 
 
-__all__ = ["render_brief_pdf", "story", "pdf"]
+__all__ = ["render_brief_pdf", "story"]

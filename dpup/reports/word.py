@@ -13,7 +13,7 @@ from io import BytesIO
 from docx import Document
 from docx.shared import Pt
 
-from dpup.reports.model import Report
+from dpup.reports.rows import Report
 
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 

@@ -11,7 +11,8 @@ from flask_login import current_user
 from werkzeug.http import dump_options_header
 
 from dpup.reports.markdown import render_brief_markdown, render_markdown
-from dpup.reports.model import Report, build_report
+from dpup.reports.model import build_report
+from dpup.reports.rows import Report
 from dpup.reports.pdf import render_pdf
 from dpup.reports.pdf_brief import render_brief_pdf
 from dpup.reports.word import render_brief_docx, render_record_docx
