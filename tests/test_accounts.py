@@ -258,7 +258,10 @@ def test_report_exports_and_logins_are_audited(app, login_as):
     officer = login_as("privacy_officer")
     public_id = start(officer)
     officer.get(f"/assessments/{public_id}/report.md")
-    assert [e[4] for e in events(app, "report_exported")] == [{"format": "md"}]
+    officer.get(f"/assessments/{public_id}/brief.docx")
+    # Which document left dpup, the full record or the board brief, and in which format.
+    assert [e[4] for e in events(app, "report_exported")] == [{"format": "md", "document": "record"},
+                                                             {"format": "docx", "document": "brief"}]
     assert events(app, "login")
 
 
