@@ -415,6 +415,26 @@ def test_odd_text_never_breaks_the_pdf(app, officer):
     assert render_markdown(report) and markdown.markdown(render_markdown(report))
 
 
+def test_pacific_languages_print_and_what_the_font_cannot_draw_is_marked_not_boxed(app, officer):
+    """Macrons and the ʻokina print as typed; emoji and scripts DejaVu Sans lacks become a visible
+    marker, never an empty box (a glyph the embedded font does not have)."""
+    words = "Tāmaki Makaurau; Sāmoa: faʻafetai; Tonga: ʻofa atu; 🎉👍🏽 and 漢字 here"
+    pid = start(officer, description=words)
+    answer(officer, pid, "purpose", answer="no", note=words)
+    with app.app_context():  # and in the brief, as the privacy officer's recommendation
+        assessment = db.session.scalar(select(Assessment).filter_by(public_id=pid))
+        store.change_brief_words(assessment, assessment.created_by, "", words, [], assessment.version)
+    report = report_of(app, pid)
+    for data in (pdf_module.render_pdf(report), officer.get(f"/assessments/{pid}/brief.pdf").data):
+        _, pages = pdf_text(data)
+        text = squash(without_furniture(pages))
+        for kept in ("TāmakiMakaurau", "faʻafetai", "ʻofaatu"):
+            assert kept in text, kept
+        assert "[emoji][emoji]and[textthePDFcannotshow]here" in text
+        covered = pdf_module.printable_code_points()
+        assert [c for c in text if ord(c) > 127 and ord(c) not in covered] == []  # nothing left to draw as a box
+
+
 # --- Page, downloads and CLI --------------------------------------------------------------------
 
 

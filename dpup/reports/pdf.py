@@ -39,9 +39,15 @@ from dpup.reports.pdf_text import (
     T,
     Text,
     TextStyle,
+    _covered,
     register_fonts,
 )
 from dpup.reports.rows import Report
+
+
+def printable_code_points() -> frozenset[int]:
+    """Every character the embedded fonts can draw (anything else is printed as a marker)."""
+    return frozenset(_covered())
 
 
 def render_pdf(report: Report) -> bytes:
@@ -196,4 +202,4 @@ def _answers(rows) -> list[Flowable]:
 
 
 # The text building blocks are reachable from here too, as they were before the split.
-__all__ = ["FONTS_DIR", "FONT_FILES", "T", "Text", "register_fonts", "render_pdf"]
+__all__ = ["FONTS_DIR", "FONT_FILES", "T", "Text", "printable_code_points", "register_fonts", "render_pdf"]

@@ -12,6 +12,7 @@ Paragraph took seconds on an assessment with 5,000-character notes on every answ
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 from itertools import accumulate
@@ -109,15 +110,59 @@ def register_fonts() -> None:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
+# Characters DejaVu Sans cannot draw would print as empty boxes, which a reader takes for lost text.
+# They are replaced with a visible marker instead: te reo Māori macrons, the Pacific ʻokina and most
+# European scripts are in the font; most emoji and CJK scripts are not (the web page and the Word
+# document keep them, as the reader's own fonts can show them).
+EMOJI_MARK = "[emoji]"
+OTHER_MARK = "[text the PDF cannot show]"
+_EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]")
+_COVERED: set[int] = set()
+
+
+def _covered() -> set[int]:
+    """Code points both the regular and the bold face have a glyph for."""
+    if not _COVERED:
+        register_fonts()
+        regular, bold = (set(pdfmetrics.getFont(name).face.charToGlyph) for name in (FONT, FONT_BOLD))
+        _COVERED.update(regular & bold)
+    return _COVERED
+
+
+def printable(text: str) -> str:
+    """``text`` with what the fonts cannot draw marked: each emoji as [emoji], each run of other
+    missing characters once; invisible format characters (zero-width joiners, variation selectors,
+    skin-tone modifiers) that have no glyph are dropped."""
+    if text.isascii():
+        return text
+    covered = _covered()
+    if all(ord(c) in covered for c in text if c > "\x7f"):
+        return text
+    out, in_other = [], False
+    for c in text:
+        if c <= "\x7f" or ord(c) in covered:
+            out.append(c)
+            in_other = in_other and c.isspace()  # "漢字 漢字" is one run, marked once
+        elif unicodedata.category(c) == "Cf" or 0x1F3FB <= ord(c) <= 0x1F3FF or 0xFE00 <= ord(c) <= 0xFE0F:
+            continue
+        elif _EMOJI.match(c):
+            out.append(EMOJI_MARK)
+            in_other = False
+        elif not in_other:
+            out.append(OTHER_MARK)
+            in_other = True
+    return "".join(out)
+
+
 def esc(text: str) -> str:
     """Plain text to reportlab paragraph mark-up that shows exactly that text (line breaks kept)."""
-    text = _CONTROL.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n"))
+    text = printable(_CONTROL.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n")))
     return escape(text).replace("\n", "<br/>")
 
 
 def plain(text: str) -> str:
     """Text drawn straight on the canvas (no mark-up): control characters dropped, one line."""
-    return " ".join(_CONTROL.sub("", text or "").split())
+    return " ".join(printable(_CONTROL.sub("", text or "")).split())
 
 
 # --- Flowables -------------------------------------------------------------------------------
@@ -171,7 +216,7 @@ class Text(Flowable):
 
     def _paragraphs(self) -> list[list[str]]:
         paragraphs, blank = [], True
-        text = _CONTROL.sub("", self.text or "")
+        text = printable(_CONTROL.sub("", self.text or ""))
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         for line in text.split("\n"):
