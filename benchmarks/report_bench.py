@@ -82,6 +82,7 @@ def longest_answers(tree, tries: int = 300, seed: int = 4) -> dict:
 
 def build(app):
     from dpup.engine import Answer
+    from dpup.storage import actions
     from dpup.storage import assessments as store
     from dpup.storage.db import db
     from dpup.storage.models import Organisation, User
@@ -101,6 +102,8 @@ def build(app):
             answer = Answer(value=answer.value, note=note(count), reason=answer.reason,
                             action_owner=answer.action_owner, action_due=answer.action_due)
             store.save_answer(assessment, tree_id, node_id, answer, assessment.version, officer)
+    actions.sync(library, assessment, officer.email)  # as viewing the report does
+    db.session.commit()
     return assessment, len(tree_ids), count
 
 

@@ -521,3 +521,15 @@ def test_cli_unknown_id_fails_clearly(app, tmp_path):
     assert result.exit_code != 0
     assert "no assessment with id 'no-such-id'" in result.output
     assert not out.exists()
+
+
+
+def test_a_text_asked_to_split_where_it_fits_gives_two_pieces():
+    """reportlab splits a table cell of several flowables (a finding and its action) by taking the
+    two pieces of each split; a text that fits after all must still give two (the benchmark's full
+    record crashed with IndexError when it gave one)."""
+    pdf_module.register_fonts()
+    text = pdf_module.Text("A short finding.", pdf_module.T["cell"])
+    pieces = text.split(200, 1000)
+    assert len(pieces) == 2 and pieces[0]._lines == [("", "A short finding.")]
+    assert pieces[1].wrap(200, 1000)[1] == 0  # the second piece takes no room

@@ -290,7 +290,12 @@ class Text(Flowable):
         lines = self._lines
         fit = int((availHeight + 0.001) // self.style.leading)
         if fit >= len(lines):
-            return [self]
+            # It fits after all (laid out again at this width, it can take fewer lines). A table
+            # splitting a cell of several flowables expects two pieces, so give an empty second one.
+            tail = Text("", replace(self.style, space_before=0, space_after=0, keep_with_next=False), "", _lines=[],
+                        _first=False)
+            tail._laid_width = availWidth
+            return [self, tail]
         if len(lines) - fit < 2 and fit > 2:
             fit -= 1  # no single line left alone at the top of the next page
         if fit < 2:
