@@ -197,3 +197,28 @@ def test_markdown_keeps_version_numbers_readable():
 
     assert text("2026.11 and snake_case") == "2026.11 and snake_case"
     assert text("1. not a list") == "1\\. not a list"
+
+
+def test_register_pages_run_soonest_due_first_with_undated_last(app, client):
+    """50 a page, in one order across pages: every action once, soonest due first, no due date last."""
+    from datetime import date, timedelta
+
+    from dpup.storage.models import ActionItem
+
+    public_id = finished(client)
+    with app.app_context():
+        assessment = db.session.scalar(select(Assessment).filter_by(public_id=public_id))
+        for n in range(60):  # due dates out of order, every seventh without one
+            db.session.add(ActionItem(assessment=assessment, organisation_id=assessment.organisation_id,
+                                      key=f"paging-{n}", text=f"Paging action {n:02d}.", severity="advisory",
+                                      due=None if n % 7 == 0 else date(2027, 1, 1) + timedelta(days=(n * 37) % 60)))
+        db.session.commit()
+        expected = [a.text for a in sorted(
+            db.session.scalars(select(ActionItem).where(ActionItem.assessment_id == assessment.id,
+                                                        ActionItem.status == "open")),
+            key=lambda a: (a.due is None, a.due or date.min, a.id))]
+    first, second = (client.get(f"/actions?page={n}").get_data(as_text=True) for n in (1, 2))
+    shown = [re.findall(r">((?:Paging action \d+|Write a purpose statement|Talk to the people concerned)\.)<", page)
+             for page in (first, second)]
+    assert len(shown[0]) == 50 and shown[0] + shown[1] == expected
+    assert "Next page" in first and "Next page" not in second and "Previous page" in second
