@@ -222,3 +222,16 @@ def test_register_pages_run_soonest_due_first_with_undated_last(app, client):
              for page in (first, second)]
     assert len(shown[0]) == 50 and shown[0] + shown[1] == expected
     assert "Next page" in first and "Next page" not in second and "Previous page" in second
+
+
+def test_word_documents_have_real_headings_and_lists(client):
+    """Word's navigation pane and outline come from heading styles, not from bold text."""
+    public_id = finished(client)
+    for url, title in ((f"/assessments/{public_id}/brief.docx", "Top priorities"),
+                       (f"/assessments/{public_id}/report.docx", "Appendix: every answer")):
+        doc = Document(io.BytesIO(client.get(url).data))
+        styled = {(p.style.name, p.text) for p in doc.paragraphs}
+        assert any(style == "Title" for style, _ in styled), url
+        assert any(style.startswith("Heading") and title in text for style, text in styled), (url, title)
+    record = Document(io.BytesIO(client.get(f"/assessments/{public_id}/report.docx").data))
+    assert any(p.style.name == "List Bullet" and p.text.startswith("Raised by:") for p in record.paragraphs)
