@@ -161,7 +161,7 @@ def report(assessment_id: str, fmt: str, output: Path) -> None:
     assessment = db.session.scalar(select(Assessment).where(Assessment.public_id == assessment_id))
     if assessment is None:
         raise click.ClickException(f"no assessment with id '{assessment_id}'")
-    built = build_report(current_app.extensions["dpup.library"], assessment)
+    built = build_report(current_app.extensions["dpup.library"], assessment, current_app.config["TIMEZONE"])
     if fmt == "pdf":
         data = render_pdf(built)
     elif fmt == "md":

@@ -21,6 +21,9 @@ MAX_CONTENT_LENGTH = 1024 * 1024
 # are shown as a path otherwise.
 BASE_URL = None
 
+# Every time is stored in UTC and shown in this zone, with its name (DPUP_TIMEZONE).
+TIMEZONE = "Pacific/Auckland"
+
 # Sessions end after this long without a request, and after this long in all (see README).
 SESSION_IDLE_MINUTES = 30
 SESSION_ABSOLUTE_HOURS = 12

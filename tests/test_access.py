@@ -76,12 +76,29 @@ MATRIX = [
     ("checklists.results", "GET", "/checklists/results", expect(200, anonymous=LOGIN, board=403)),
     ("checklists.open_show", "GET", "/o/{own_org}/checklists/quick", expect(404)),  # not shared by default
 ]
-for endpoint, suffix in (("assessments.report", ""), ("reports.markdown", ".md"), ("reports.pdf", ".pdf")):
+MATRIX += [
+    ("actions.register", "GET", "/actions", expect(403, anonymous=LOGIN, administrator=200, privacy_officer=200)),
+    ("actions.register_csv", "GET", "/actions.csv", expect(403, anonymous=LOGIN, administrator=200,
+                                                            privacy_officer=200)),
+    ("actions.plan", "GET", "/assessments/{own}/actions", expect(403, anonymous=LOGIN, administrator=200,
+                                                                 privacy_officer=200)),
+    ("actions.plan", "GET", "/assessments/{other}/actions", expect(403, anonymous=LOGIN, administrator=404,
+                                                                   privacy_officer=404)),
+    ("actions.edit", "GET", "/assessments/{own}/actions/no-such-action",
+     expect(403, anonymous=LOGIN, privacy_officer=404)),
+    ("actions.brief_words", "GET", "/assessments/{own}/brief-words", expect(403, anonymous=LOGIN, privacy_officer=200)),
+    ("actions.brief_words", "GET", "/assessments/{other}/brief-words",
+     expect(403, anonymous=LOGIN, privacy_officer=404)),
+]
+for endpoint, suffix in (("assessments.report", ""), ("reports.markdown", ".md"), ("reports.pdf", ".pdf"),
+                         ("reports.word", ".docx"), ("reports.brief", "/../brief"), ("reports.brief_file", ".brief.pdf")):
+    suffix = {"/../brief": "", ".brief.pdf": ""}.get(suffix, suffix)
+    path = {"reports.brief": "brief", "reports.brief_file": "brief.pdf"}.get(endpoint, f"report{suffix}")
     MATRIX += [
-        (endpoint, "GET", f"/assessments/{{own}}/report{suffix}",
+        (endpoint, "GET", f"/assessments/{{own}}/{path}",
          expect(200, anonymous=LOGIN, frontline=403, board=404)),  # a draft: not for the board
-        (endpoint, "GET", f"/assessments/{{own_approved}}/report{suffix}", expect(200, anonymous=LOGIN, frontline=403)),
-        (endpoint, "GET", f"/assessments/{{other_approved}}/report{suffix}",
+        (endpoint, "GET", f"/assessments/{{own_approved}}/{path}", expect(200, anonymous=LOGIN, frontline=403)),
+        (endpoint, "GET", f"/assessments/{{other_approved}}/{path}",
          expect(404, anonymous=LOGIN, frontline=403)),
     ]
 

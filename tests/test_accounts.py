@@ -259,7 +259,10 @@ def test_report_exports_and_logins_are_audited(app, login_as):
     officer = login_as("privacy_officer")
     public_id = start(officer)
     officer.get(f"/assessments/{public_id}/report.md")
-    assert [e[4] for e in events(app, "report_exported")] == [{"format": "md"}]
+    officer.get(f"/assessments/{public_id}/brief.docx")
+    # Which document left dpup, the full record or the board brief, and in which format.
+    assert [e[4] for e in events(app, "report_exported")] == [{"format": "md", "document": "record"},
+                                                             {"format": "docx", "document": "brief"}]
     assert events(app, "login")
 
 
@@ -273,7 +276,7 @@ def test_audit_csv_for_administrators_keeps_each_event_on_one_line(app, login_as
     body = admin.get("/admin/audit.csv").get_data(as_text=True)
     assert body.count("\r\n") == len(events(app)) - 1 + 1  # header + one line per event (the export is logged after)
     rows = list(csv.reader(io.StringIO(body)))
-    assert rows[0] == ["when (UTC)", "who", "action", "target", "before", "after"]
+    assert rows[0] == ["when (New Zealand time)", "who", "action", "target", "before", "after"]
     changed = [r for r in rows if r[2] == "answer_changed"]
     assert len(changed) == 1 and "\\r\\n" in changed[0][5]  # the note's line break, escaped inside the JSON
     assert all(len(r) == 6 for r in rows)

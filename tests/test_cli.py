@@ -68,7 +68,10 @@ def test_run_serves_on_the_given_port_from_any_directory(tmp_path):
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         body = None
-        for _ in range(100):
+        # Start-up checks every bundled tree's verdict rule (several seconds of CPU, more on a busy CI
+        # machine): wait until the server answers or stops, not for a fixed number of tries.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and server.poll() is None:
             try:
                 body = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read().decode()
                 break

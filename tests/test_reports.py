@@ -153,12 +153,12 @@ def test_model_has_everything_a_board_report_needs(app, finished):
         ("Action required", [("The purpose is not written down.", "Required by law (Privacy Act 2020, s 22, IPP 1)",
                               ("Test journey: Is the purpose written down?",))]),
         ("Advisory", [("Nobody has been asked.", "DPUP good practice", ("Test journey: Whose views did you seek?",))])]
-    # The action plan: finding actions most serious first with owner and due date, then the outcome's advice.
-    plan = [(a.action, a.severity, a.principles, a.owner, a.due) for a in report.action_plan]
+    # The action plan: one action item per finding, owned and dated as typed at the question,
+    # soonest due first; the outcome's general advice is not an action item.
+    plan = [(a.action, a.severity, a.owner, a.due, a.status) for a in report.action_plan]
     assert plan == [
-        ("Write a purpose statement.", "Action required", "He Tāngata", "Pōua Tāne", "2027-02-28"),
-        ("Talk to the people concerned.", "Advisory", "He Tāngata", "Privacy officer", ""),
-        ("Keep your purpose statement up to date.", "Recommended", "", "", ""),
+        ("Write a purpose statement.", "Action required", "Pōua Tāne", "28 February 2027", "Open"),
+        ("Talk to the people concerned.", "Advisory", "Privacy officer", "No due date", "Open"),
     ]
     section = report.sections[0]
     assert [(a.question, a.note) for a in section.answers if a.note] == [
@@ -200,14 +200,14 @@ def test_pdf_download_has_findings_ratings_actions_notes_and_macrons(officer, fi
     _, pages = pdf_text(response.data)
     flat = fold(without_furniture(pages))
     for expected in (
-        "Executive summary", "Overall, the initiative can go ahead once the required actions are done.",
+        "Our assessment of the initiative", "Overall, the initiative can go ahead once the required actions are done.",
         # findings
         "The purpose is not written down.", "Nobody has been asked.", "Action required (1)", "Advisory (1)",
         # ratings, in the chart and the tables
         "He Tāngata", "Kaitiakitanga", "Needs action", "Strong", "Good, with improvements",
         "Each principle is rated from the most serious finding raised against it.",
         # actions, with owner and due date
-        "Recommended actions", "Write a purpose statement.", "Talk to the people concerned.", "Pōua Tāne",
+        "Action plan", "Write a purpose statement.", "Talk to the people concerned.", "Pōua Tāne",
         "2027-02-28", "Privacy officer", "Keep your purpose statement up to date.",
         # who, what, which trees, sign-off, unused answers
         ORG, INITIATIVE, "Assessed by", "Test journey", "t1", "Sign-off", "Signature",
@@ -241,8 +241,8 @@ def test_pdf_metadata_language_outline_and_embedded_fonts(app, finished):
             yield from titles(item) if isinstance(item, list) else [item.title]
 
     top = [item.title for item in reader.outline if not isinstance(item, list)]
-    assert top == ["Assessment report", "Executive summary", "Findings",
-                   "Recommended actions", "Sign-off", "Appendix: every answer"]
+    assert top == ["Full record", "Summary", "Findings", "Action plan", "Sign-off", "History of changes",
+                   "Appendix: every answer"]
     assert {"Ratings by principle", "Ratings by guideline", "Outcomes", "Test journey"} <= set(titles(reader.outline))
     # Each bookmark opens its own page: the appendix is last and starts on a page of its own.
     appendix = next(i for i in reader.outline if not isinstance(i, list) and i.title.startswith("Appendix"))
@@ -283,14 +283,14 @@ def test_markdown_download_headers_and_structure(officer, finished):
     assert response.headers["Cache-Control"] == "no-store"
     text = response.get_data(as_text=True)
     assert text.startswith(f"# DPUP assessment: {INITIATIVE}\n")
-    for heading in ("## Executive summary", "## Ratings by principle", "## Findings",
-                    "## Recommended actions", "## Sign-off", "## Appendix: every answer",
+    for heading in ("## Our assessment of the initiative", "## Ratings by principle", "## Findings",
+                    "## Action plan", "## Sign-off", "## Appendix: every answer",
                     "#### Answers given on branches no longer in use"):
         assert f"\n{heading}\n" in text
     # Readable as plain text: no HTML, no tables, and the sign-off lines are there to sign on.
     assert "<" not in text and "|" not in text and "Signature: ____" in text
     assert "- **He Tāngata** (Improve people's lives): Needs action, 2 finding(s)" in text
-    assert "*owner:* Pōua Tāne; *due:* 2027-02-28" in text
+    assert "*Owner:* Pōua Tāne; *due:* 28 February 2027" in text
 
 
 def _sections(html: str) -> dict[str, str]:
@@ -302,29 +302,51 @@ def _clean(fragment: str) -> str:
     return fold(unescape(re.sub(r"<[^>]+>", " ", fragment)))
 
 
+def _values(fragment: str) -> str:
+    """One answer's value: a several-of answer is a list of options (options may hold commas)."""
+    items = re.findall(r"<li>(.*?)</li>", fragment, re.DOTALL)
+    return " | ".join(_clean(i) for i in items) if items else _clean(fragment)
+
+
 def html_page_sets(html: str):
+    """Findings as (text, basis, action) and answers as (question, value, note) from the HTML page.
+
+    A finding's cell holds the finding, then its principles and its action, each after a <br>.
+    """
     sections = _sections(html)
-    findings = {(_clean(t.split("<br>")[0]), _clean(b)) for t, b in re.findall(
-        r'<tr class="finding[^"]*"><td>(.*?)</td><td>(.*?)</td>', sections["Findings"], re.DOTALL)}
+    findings = set()
+    for cell, basis in re.findall(r'<tr class="finding[^"]*"><td[^>]*>(.*?)</td><td[^>]*>(.*?)</td>',
+                                  sections["Findings"], re.DOTALL):
+        parts = cell.split("<br>")
+        action = next((_clean(p)[len("Action:"):].strip() for p in parts[1:] if _clean(p).startswith("Action:")), "")
+        findings.add((_clean(parts[0]), _clean(basis), action))
     answers = set()
     for question, value, rest in re.findall(
-            r'<div class="answer-row"><dt>(.*?)</dt>\s*<dd><span class="answer-value">(.*?)</span>(.*?)</dd></div>',
+            r'<div class="answer-row"><dt>(.*?)</dt>\s*<dd>(<span class="answer-value">.*?</span>|<ul class="values">.*?</ul>)(.*?)</dd></div>',
             sections["Appendix: every answer"], re.DOTALL):
         note = re.search(r'<p class="note"><span class="label">Note:</span>(.*?)</p>', rest, re.DOTALL)
-        answers.add((_clean(question), _clean(value), _clean(note.group(1)) if note else ""))
+        answers.add((_clean(question), _values(value), _clean(note.group(1)) if note else ""))
     return findings, answers
 
 
 def markdown_sets(html: str):
     sections = _sections(html)
-    findings = {(_clean(text), _clean(basis)) for text, basis in re.findall(
-        r"<li><strong>(.*?)</strong>\s*<em>Basis:</em>(.*?)\n", sections["Findings"], re.DOTALL)}
+    findings = set()
+    for text, body in re.findall(r"<li><strong>(.*?)</strong>\s*(<em>Basis:</em>.*?)</li>", sections["Findings"],
+                                 re.DOTALL):
+        basis = re.search(r"<em>Basis:</em>(.*?)\n", body + "\n", re.DOTALL).group(1)
+        action = re.search(r"<em>Action:</em>(.*?)(?:\n|$)", body, re.DOTALL)
+        findings.add((_clean(text), _clean(basis), _clean(action.group(1)) if action else ""))
     answers = set()
-    for question, value, rest in re.findall(
-            r"<li>\s*<p><strong>(.*?)</strong></p>\s*<p><strong>Answer:</strong>(.*?)</p>(.*?)</li>",
-            sections["Appendix: every answer"], re.DOTALL):
+    # Each answer is a list item that opens with its question; a several-of answer nests a list of options.
+    for chunk in re.split(r"<li>\s*<p><strong>", sections["Appendix: every answer"])[1:]:
+        question, value, rest = re.match(
+            r"(.*?)</strong></p>\s*<p><strong>Answer:</strong>(.*?)</p>(.*)", chunk, re.DOTALL).groups()
+        several = re.match(r"\s*<ul>(.*?)</ul>", rest, re.DOTALL)
+        if not _clean(value) and several:
+            value, rest = several.group(0), rest[several.end():]
         note = re.search(r"<p><strong>Note:</strong>(.*?)</p>", rest, re.DOTALL)
-        answers.add((_clean(question), _clean(value), _clean(note.group(1)) if note else ""))
+        answers.add((_clean(question), _values(value), _clean(note.group(1)) if note else ""))
     return findings, answers
 
 
@@ -336,7 +358,7 @@ def test_markdown_has_the_same_findings_and_answers_as_the_html_page(request, wh
     md_html = markdown.markdown(client.get(f"/assessments/{public_id}/report.md").get_data(as_text=True))
     page_findings, page_answers = html_page_sets(page)
     md_findings, md_answers = markdown_sets(md_html)
-    assert page_findings and page_answers
+    assert page_findings and page_answers and all(action for _, _, action in page_findings)
     assert md_findings == page_findings
     assert md_answers == page_answers
 
@@ -393,6 +415,26 @@ def test_odd_text_never_breaks_the_pdf(app, officer):
     assert render_markdown(report) and markdown.markdown(render_markdown(report))
 
 
+def test_pacific_languages_print_and_what_the_font_cannot_draw_is_marked_not_boxed(app, officer):
+    """Macrons and the ʻokina print as typed; emoji and scripts DejaVu Sans lacks become a visible
+    marker, never an empty box (a glyph the embedded font does not have)."""
+    words = "Tāmaki Makaurau; Sāmoa: faʻafetai; Tonga: ʻofa atu; 🎉👍🏽 and 漢字 here"
+    pid = start(officer, description=words)
+    answer(officer, pid, "purpose", answer="no", note=words)
+    with app.app_context():  # and in the brief, as the privacy officer's recommendation
+        assessment = db.session.scalar(select(Assessment).filter_by(public_id=pid))
+        store.change_brief_words(assessment, assessment.created_by, "", words, [], assessment.version)
+    report = report_of(app, pid)
+    for data in (pdf_module.render_pdf(report), officer.get(f"/assessments/{pid}/brief.pdf").data):
+        _, pages = pdf_text(data)
+        text = squash(without_furniture(pages))
+        for kept in ("TāmakiMakaurau", "faʻafetai", "ʻofaatu"):
+            assert kept in text, kept
+        assert "[emoji][emoji]and[textthePDFcannotshow]here" in text
+        covered = pdf_module.printable_code_points()
+        assert [c for c in text if ord(c) > 127 and ord(c) not in covered] == []  # nothing left to draw as a box
+
+
 # --- Page, downloads and CLI --------------------------------------------------------------------
 
 
@@ -406,7 +448,7 @@ def test_report_page_links_downloads_and_print_styles(officer, finished):
     assert css.status_code == 200 and b"@page" in css.data and b".site-header" in css.data
     text = text_of(client.get(f"/assessments/{finished}/report"))
     for expected in ("Assessed by", ORG, "Decision trees used", "Findings",
-                     "Recommended actions", "Sign-off", "Signature", "Pōua Tāne", "2027-02-28"):
+                     "Action plan", "Sign-off", "Signature", "Pōua Tāne", "28 February 2027"):
         assert expected in text
 
 
@@ -479,3 +521,15 @@ def test_cli_unknown_id_fails_clearly(app, tmp_path):
     assert result.exit_code != 0
     assert "no assessment with id 'no-such-id'" in result.output
     assert not out.exists()
+
+
+
+def test_a_text_asked_to_split_where_it_fits_gives_two_pieces():
+    """reportlab splits a table cell of several flowables (a finding and its action) by taking the
+    two pieces of each split; a text that fits after all must still give two (the benchmark's full
+    record crashed with IndexError when it gave one)."""
+    pdf_module.register_fonts()
+    text = pdf_module.Text("A short finding.", pdf_module.T["cell"])
+    pieces = text.split(200, 1000)
+    assert len(pieces) == 2 and pieces[0]._lines == [("", "A short finding.")]
+    assert pieces[1].wrap(200, 1000)[1] == 0  # the second piece takes no room

@@ -62,7 +62,10 @@ def test_the_development_server_prints_no_addresses_or_tokens(tmp_path):
     server = subprocess.Popen([*DPUP, "run", "--port", str(port)], cwd=tmp_path, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        for _ in range(100):
+        # Until it answers or stops, not a fixed number of tries: start-up checks the trees and takes
+        # longer on a busy CI machine.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and server.poll() is None:
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
                 break

@@ -1,4 +1,5 @@
-"""The report model: plain data, built once from an assessment, with no rendering in it.
+"""The report model: plain data (the rows in ``dpup.reports.rows``), built once from an assessment,
+with no rendering in it.
 
 Every renderer (the HTML page, the Markdown export, the PDF) reads this one object and adds no
 logic of its own: what is shown, in what order, and how it is worded is decided here.
@@ -13,235 +14,47 @@ finding serves it, it is "Not assessed".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from html import unescape
 
 from dpup.engine import Library, QuestionNode, Severity
-from dpup.engine.model import Basis, OutcomeNode
+from dpup.engine.model import OutcomeNode
 from dpup.engine.walk import RaisedFinding
+from dpup.localtime import format_date, format_datetime, today as local_today
 from dpup.markup import render_markdown
+from dpup.reports.history import described
 from dpup.storage.assessments import progress, to_answer
-from dpup.storage.models import Assessment, Status
-
-RATINGS = {
-    None: "Strong",
-    Severity.INFORMATION: "Strong",
-    Severity.ADVISORY: "Good, with improvements",
-    Severity.ACTION_REQUIRED: "Needs action",
-    Severity.SEEK_ADVICE: "Serious concern",
-    Severity.STOP: "Serious concern",
-}
-NOT_ASSESSED = "Not assessed"
-# How far along the scale each rating is, for charts: 0 = not assessed, 4 = strong.
-RATING_SCORES = {NOT_ASSESSED: 0, "Serious concern": 1, "Needs action": 2, "Good, with improvements": 3, "Strong": 4}
-RATING_SCALE = ("Not assessed", "Serious concern", "Needs action", "Good, with improvements", "Strong")
-# How a finding's basis reads in a report; findings of trees pinned before the catalogue have none.
-BASIS_LABELS = {Basis.LAW: "Required by law", Basis.GOOD_PRACTICE: "DPUP good practice", None: "Basis not recorded"}
-
-DISCLAIMER = ("DPUP is good practice, not law, and this report is not legal advice. It draws on the Data "
-              "Protection and Use Policy (Crown copyright, CC BY 4.0), written in our own words.")
-
-
-def format_datetime(value: datetime | None) -> str:
-    """The one way reports write a date and time (the web's ``datetime`` filter uses the same format)."""
-    return value.strftime("%-d %B %Y, %-I:%M %p UTC") if value else ""
+from dpup.reports.rows import (
+    BASIS_LABELS,
+    NOT_ASSESSED,
+    RATINGS,
+    ActionRow,
+    AnswerRow,
+    FindingRow,
+    HistoryRow,
+    OutcomeRow,
+    OwnerRow,
+    Rating,
+    Report,
+    SeverityGroup,
+    SignOff,
+    TreeSection,
+    TreeUsed,
+)
+from dpup.storage.models import ActionItem, ActionStatus, Assessment, Status
 
 
-def format_date(value: datetime | None) -> str:
-    return value.strftime("%-d %B %Y") if value else ""
+MAX_PRIORITIES = 7
 
 
-@dataclass(frozen=True)
-class AnswerRow:
-    question: str
-    answer: str
-    note: str = ""
-    reason: str = ""
-    action_owner: str = ""
-    action_due: str = ""
-
-
-@dataclass(frozen=True)
-class FindingRow:
-    """One finding, shown once however many questions raised it."""
-
-    severity: Severity
-    severity_label: str
-    text: str
-    action: str
-    principles: tuple[str, ...]
-    guideline: str
-    raised_by: tuple[str, ...]  # "Tree: question" for each question that raised it
-    basis: str  # BASIS_LABELS: required by law, or DPUP good practice
-    law: str = ""  # the provision, when the law requires it
-    action_owner: str = ""
-    action_due: str = ""
-
-    @property
-    def principle_names(self) -> str:
-        return ", ".join(self.principles)
-
-    @property
-    def basis_text(self) -> str:
-        """"Required by law (Privacy Act 2020, s 22, IPP 3A)", or "DPUP good practice"."""
-        return f"{self.basis} ({self.law})" if self.law else self.basis
-
-
-@dataclass(frozen=True)
-class ActionRow:
-    """One line of the recommended-actions plan."""
-
-    number: int
-    action: str
-    principles: str
-    severity: str  # a severity label, or "Recommended" for an outcome's general advice
-    source: str  # the tree (and question) it comes from
-    owner: str = ""
-    due: str = ""
-
-
-@dataclass(frozen=True)
-class OutcomeRow:
-    verdict: str
-    title: str
-    body: str  # Markdown, written by content authors
-    body_text: str  # the same as plain text, for renderers that do not take Markdown
-    actions: tuple[str, ...]
-    heading: str  # "Verdict: title", or the title alone when it already says the verdict
-    help_from: tuple[str, ...] = ()  # who can help, by the title of their page
-
-    @property
-    def help_text(self) -> str:
-        return "; ".join(self.help_from)
-
-
-@dataclass(frozen=True)
-class TreeSection:
-    tree_id: str
-    title: str
-    version: str
-    content_hash: str
-    complete: bool
-    outcome: OutcomeRow | None
-    answers: tuple[AnswerRow, ...]
-    unused: tuple[AnswerRow, ...]
-    findings: tuple[FindingRow, ...]
-
-    @property
-    def status(self) -> str:
-        return f"{self.outcome.verdict}: {self.outcome.title}" if self.outcome else "Not finished"
-
-
-@dataclass(frozen=True)
-class TreeUsed:
-    title: str
-    tree_id: str
-    version: str
-    content_hash: str
-    status: str
-
-
-@dataclass(frozen=True)
-class Rating:
-    name: str
-    meaning: str
-    rating: str
-    findings: int
-
-    @property
-    def score(self) -> int:
-        return RATING_SCORES[self.rating]
-
-
-@dataclass(frozen=True)
-class SeverityGroup:
-    """The findings of one severity, each once."""
-
-    severity: Severity
-    label: str
-    count: int
-    findings: tuple[FindingRow, ...]
-
-
-@dataclass(frozen=True)
-class SignOff:
-    name: str = ""
-    role: str = ""
-    date: str = ""
-
-
-SIGNOFF_FIELDS = ("Name", "Role", "Date", "Signature")
-
-
-@dataclass(frozen=True)
-class Report:
-    title: str
-    organisation: str
-    initiative: str
-    description: str
-    started: datetime
-    updated: datetime
-    generated: datetime
-    summary: str
-    severity_counts: tuple[tuple[str, int], ...]
-    principle_ratings: tuple[Rating, ...]
-    guideline_ratings: tuple[Rating, ...]
-    sections: tuple[TreeSection, ...]
-    findings: tuple[FindingRow, ...]
-    public_id: str = ""
-    assessed_by: str = ""
-    submitted_by: str = ""  # who last submitted it for review, when it has been
-    trees_used: tuple[TreeUsed, ...] = ()
-    by_severity: tuple[SeverityGroup, ...] = ()
-    action_plan: tuple[ActionRow, ...] = ()
-    findings_total: int = 0
-    answers_total: int = 0
-    unused_total: int = 0
-    signoff: SignOff | None = None  # None: nobody has approved it in dpup; an empty block is printed to sign
-    status: str = "Draft"
-    signoff_fields: tuple[str, ...] = SIGNOFF_FIELDS
-    disclaimer: str = DISCLAIMER
-    rating_scale: tuple[str, ...] = RATING_SCALE
-    subject: str = "Data Protection and Use Policy (DPUP) assessment report"
-    language: str = "en-NZ"
-
-    @property
-    def signoff_lines(self) -> tuple[tuple[str, str], ...]:
-        """Name, role, date and signature, each with what was recorded (blank lines to sign by hand)."""
-        s = self.signoff
-        return tuple(zip(self.signoff_fields, (s.name, s.role, s.date, "") if s else ("", "", "", ""), strict=True))
-
-    @property
-    def facts(self) -> tuple[tuple[str, str], ...]:
-        """The cover's label and value pairs, the same in every format."""
-        return (
-            ("Organisation", self.organisation),
-            ("Assessed by", self.assessed_by),
-            *((("Submitted by", self.submitted_by),) if self.submitted_by else ()),
-            ("Status", self.status),
-            ("Started", self.started_text),
-            ("Last changed", self.updated_text),
-            ("Report made", self.generated_text),
-        )
-
-    @property
-    def started_text(self) -> str:
-        return format_datetime(self.started)
-
-    @property
-    def updated_text(self) -> str:
-        return format_datetime(self.updated)
-
-    @property
-    def generated_text(self) -> str:
-        return format_datetime(self.generated)
-
-
-def build_report(library: Library, assessment: Assessment) -> Report:
+def build_report(library: Library, assessment: Assessment, zone_name: str | None = None,
+                 today: date | None = None) -> Report:
+    """The one report model: the board brief and the full record are both drawn from it."""
     vocab = library.vocabulary
+    today = today or local_today(zone_name)
     sections, served, raised = [], {"principles": set(), "guidelines": set()}, []
-    for item in progress(library, assessment):
+    walked = progress(library, assessment)
+    for item in walked:
         raised += [(item.tree, f) for f in item.walk.findings]
         for step in item.walk.steps:
             served["principles"].update(step.node.principles or item.tree.principles)
@@ -252,9 +65,13 @@ def build_report(library: Library, assessment: Assessment) -> Report:
             outcome=_outcome(library, item.walk.outcome),
             answers=tuple(_answer_row(s.node, s.answer) for s in item.walk.steps),
             unused=tuple(_answer_row(item.tree.node(n), a) for n, a in _unused(assessment, item)),
-            findings=tuple(_finding_rows(library, [(t, f) for t, f in raised if t is item.tree])),
+            findings=tuple(_finding_rows(library, [(t, f) for t, f in raised if t is item.tree], {})),
         ))
-    findings = _finding_rows(library, raised)
+    items = {a.key: a for a in assessment.actions}
+    findings = _finding_rows(library, raised, items)
+    actions = _action_rows(vocab, assessment.actions, zone_name, today)
+    signoff = _signoff(assessment, zone_name)
+    priorities = _priorities(findings, assessment.lead_findings or [])
     return Report(
         title=f"DPUP assessment: {assessment.initiative}",
         organisation=assessment.organisation_name,
@@ -280,13 +97,67 @@ def build_report(library: Library, assessment: Assessment) -> Report:
             for sev in reversed(Severity)
             if (group := [f for f in findings if f.severity == sev])
         ),
-        action_plan=_action_plan(findings, sections),
+        action_plan=actions,
         findings_total=len(findings),
         answers_total=sum(len(s.answers) for s in sections),
         unused_total=sum(len(s.unused) for s in sections),
-        signoff=_signoff(assessment),
+        signoff=signoff,
         status=_status(assessment),
+        review_status=_review_status(assessment, signoff),
+        self_approved=_self_approved(assessment),
+        recommendation=assessment.recommendation or "",
+        decision_sought=assessment.decision_sought or "",
+        priorities=priorities,
+        priorities_more=sum(f.severity != Severity.INFORMATION for f in findings) - len(priorities),
+        basis_rows=tuple((vocab.label(sev), sum(f.is_law for f in group), sum(not f.is_law for f in group))
+                         for sev in reversed(Severity)
+                         if (group := [f for f in findings if f.severity == sev])),
+        owners=_owners(actions),
+        overdue=tuple(a for a in actions if a.overdue),
+        history=_history(assessment, walked, zone_name),
+        zone=format_datetime(assessment.updated_at, zone_name).rsplit(" ", 1)[-1],
+        zone_name=zone_name,
     )
+
+
+def _priorities(findings: list[FindingRow], leads: list[str]) -> tuple[FindingRow, ...]:
+    """The findings that lead the brief: those the privacy officer chose first, then the most serious,
+    then those touching most principles; never information, each once, at most MAX_PRIORITIES."""
+    gaps = [f for f in findings if f.severity != Severity.INFORMATION]
+    chosen = [f for f in gaps if f.key in leads]
+    return tuple((chosen + [f for f in gaps if f.key not in leads])[:MAX_PRIORITIES])
+
+
+def _action_rows(vocab, items: list[ActionItem], zone_name: str | None, today: date) -> tuple[ActionRow, ...]:
+    """Open actions first, soonest due first (none last), then the closed ones."""
+    order = {s: n for n, s in enumerate(ActionStatus)}
+    ranked = sorted(items, key=lambda a: (order[ActionStatus(a.status)], a.due is None, a.due or today, a.id or 0))
+    return tuple(ActionRow(
+        number=n, action=a.text, finding=a.finding, severity=vocab.label(Severity(a.severity)),
+        owner=a.owner_label or "Not assigned", due=format_date(a.due) if a.due else "No due date",
+        status=ActionStatus(a.status).label,
+        overdue=a.status == ActionStatus.OPEN and a.due is not None and a.due < today,
+        reason=a.reason, note=a.note, due_date=a.due,
+    ) for n, a in enumerate(ranked, start=1))
+
+
+def _owners(actions: tuple[ActionRow, ...]) -> tuple[OwnerRow, ...]:
+    groups: dict[str, list[ActionRow]] = {}
+    for a in actions:
+        if a.status == ActionStatus.OPEN.label:
+            groups.setdefault(a.owner, []).append(a)
+    rows = []
+    for owner, group in groups.items():
+        dated = [a for a in group if a.due_date]
+        rows.append(OwnerRow(owner, len(group), sum(a.overdue for a in group),
+                             min(dated, key=lambda a: a.due_date).due if dated else "No due date"))
+    return tuple(sorted(rows, key=lambda r: (-r.overdue, r.owner == "Not assigned", r.owner.lower())))
+
+
+def _history(assessment: Assessment, walked, zone_name: str | None) -> tuple[HistoryRow, ...]:
+    return tuple(HistoryRow(format_datetime(event.at, zone_name), event.actor,
+                            event.action.replace("_", " ") + (f": {change}" if change else ""))
+                 for event, change in described(assessment, walked))
 
 
 def _assessed_by(assessment: Assessment) -> str:
@@ -295,11 +166,35 @@ def _assessed_by(assessment: Assessment) -> str:
     return f"{person.name}, {assessment.organisation_name}" if person else assessment.organisation_name
 
 
-def _signoff(assessment: Assessment) -> SignOff | None:
+def _signoff(assessment: Assessment, zone_name: str | None) -> SignOff | None:
     """The recorded approval, if any; without one, renderers show an empty block to sign by hand."""
     if not assessment.signed_off_by:
         return None
-    return SignOff(assessment.signed_off_by, assessment.signed_off_role, format_date(assessment.signed_off_at))
+    return SignOff(assessment.signed_off_by, assessment.signed_off_role,
+                   format_datetime(assessment.signed_off_at, zone_name))
+
+
+def _self_approved(assessment: Assessment) -> bool:
+    submitter = assessment.submitted_by
+    return (assessment.status == Status.APPROVED and submitter is not None
+            and submitter.name == assessment.signed_off_by)
+
+
+def _review_status(assessment: Assessment, signoff: SignOff | None) -> str:
+    """Where the assessment is in its review, in a sentence: never to be read as the verdict."""
+    status = Status(assessment.status)
+    if status == Status.APPROVED and signoff:
+        text = f"This assessment was approved by {signoff.name} ({signoff.role}) on {signoff.date}."
+        if _self_approved(assessment):
+            text += (" The same person submitted and approved it: no second person reviewed it "
+                     "(two-person review was not used).")
+        return text
+    if status == Status.SUBMITTED:
+        who = f" by {assessment.submitted_by.name}" if assessment.submitted_by else ""
+        return f"This assessment was submitted for review{who} and has not been approved yet."
+    if status == Status.CHANGES_REQUESTED:
+        return "The reviewer asked for changes to this assessment; it has not been approved."
+    return "This assessment is a draft: it has not been reviewed or approved."
 
 
 def _status(assessment: Assessment) -> str:
@@ -307,55 +202,44 @@ def _status(assessment: Assessment) -> str:
     return f"{label}, revision {assessment.revision}" if assessment.revision > 1 else label
 
 
-def _action_plan(findings: list[FindingRow], sections: list[TreeSection]) -> tuple[ActionRow, ...]:
-    """Finding actions, most serious first, then each outcome's general advice."""
-    rows = [(f.action, f.principle_names, f.severity_label, "; ".join(f.raised_by), f.action_owner, f.action_due)
-            for f in findings if f.action]
-    seen = {r[0] for r in rows}
-    for s in sections:
-        for action in (s.outcome.actions if s.outcome else ()):
-            if action not in seen:
-                seen.add(action)
-                rows.append((action, "", "Recommended", f"{s.title}: outcome", "", ""))
-    return tuple(ActionRow(i, *row) for i, row in enumerate(rows, start=1))
-
-
 def _unused(assessment: Assessment, item):
     answers = assessment.answers_for(item.pinned.tree_id)
     return [(n, to_answer(answers[n])) for n in item.walk.unused]
 
 
-def _finding_rows(library: Library, raised: list[tuple]) -> list[FindingRow]:
+def _finding_rows(library: Library, raised: list[tuple], items: dict[str, ActionItem]) -> list[FindingRow]:
     """Each finding once, with every question that raised it: most serious first, then the ones
     that touch most principles. The same catalogue id (or, for old inline findings, the same
     words) is the same finding."""
     groups: dict[str, list[tuple]] = {}
     for tree, finding in raised:
         groups.setdefault(finding.id or finding.text, []).append((tree, finding))
-    rows = [_finding_row(library, group) for group in groups.values()]
+    rows = [_finding_row(library, group, items) for group in groups.values()]
     return sorted(rows, key=lambda r: (-r.severity.rank, -len(r.principles)))
 
 
-def _finding_row(library: Library, group: list[tuple]) -> FindingRow:
+def _finding_row(library: Library, group: list[tuple], items: dict[str, ActionItem]) -> FindingRow:
     vocab = library.vocabulary
     finding: RaisedFinding = group[0][1]
     principle_names = tuple(vocab.term("principles", p).name for p in finding.principles if vocab.term("principles", p))
     guideline = vocab.term("guidelines", finding.guideline) if finding.guideline else None
     raised_by = tuple(dict.fromkeys(
         f"{tree.title}: {node.prompt if (node := tree.node(f.node_id)) else f.node_id}" for tree, f in group))
-    owners = [f for _, f in group if f.action_owner or f.action_due]
+    key = (finding.id or finding.text)[:500]
+    item = items.get(key)
     return FindingRow(
         severity=finding.severity, severity_label=vocab.label(finding.severity), text=finding.text,
         action=finding.action or "",
         principles=principle_names, guideline=guideline.name if guideline else "",
         raised_by=raised_by, basis=BASIS_LABELS[finding.basis], law=finding.law or "",
-        action_owner=owners[0].action_owner if owners else "", action_due=owners[0].action_due if owners else "",
+        key=key, action_status=ActionStatus(item.status).label if item else "",
+        action_owner=item.owner_label if item else "", action_due=format_date(item.due) if item and item.due else "",
     )
 
 
 def _answer_row(node: QuestionNode, answer) -> AnswerRow:
-    shown = ", ".join((node.option(v).display if node.option(v) else v) for v in answer.values)
-    return AnswerRow(node.prompt, shown, answer.note, answer.reason, answer.action_owner, answer.action_due)
+    values = tuple((node.option(v).display if node.option(v) else v) for v in answer.values)
+    return AnswerRow(node.prompt, "\n".join(values), answer.note, answer.reason, values)
 
 
 def _outcome(library: Library, node: OutcomeNode | None) -> OutcomeRow | None:

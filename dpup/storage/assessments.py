@@ -13,6 +13,7 @@ from dpup.engine.library import tree_from_text
 from dpup.storage import audit
 from dpup.storage.db import db
 from dpup.storage.models import (
+    ActionItem,
     AnswerRecord,
     Assessment,
     AssessmentTree,
@@ -153,8 +154,9 @@ def _progress(library: Library, assessment: Assessment, pinned: AssessmentTree) 
 
 
 def save_answer(assessment: Assessment, tree_id: str, node_id: str, answer: Answer, seen_version: int,
-                actor: User) -> None:
-    """Save one answer, refusing if the assessment changed since the person loaded the form."""
+                actor: User, library: Library | None = None) -> None:
+    """Save one answer, refusing if the assessment changed since the person loaded the form. With
+    the library, the tree's action items follow its findings in the same transaction."""
     if assessment.status not in EDITABLE:
         raise NotEditable()
     if assessment.version != seen_version:
@@ -171,6 +173,10 @@ def save_answer(assessment: Assessment, tree_id: str, node_id: str, answer: Answ
     record.action_due = answer.action_due
     audit.record(actor.email, "answer_changed", assessment.organisation_id, target(assessment),
                  before=before, after={"tree": tree_id, "node": node_id, **_answer_dict(record)})
+    if library is not None:
+        from dpup.storage.actions import sync  # (actions builds on this module)
+
+        sync(library, assessment, actor.email, tree_id)
     _commit_change(assessment)
 
 
@@ -217,6 +223,23 @@ def change_details(assessment: Assessment, actor: User, initiative: str, descrip
     _commit_change(assessment)
 
 
+def change_brief_words(assessment: Assessment, actor: User, decision_sought: str, recommendation: str,
+                       lead_findings: list[str], seen_version: int) -> None:
+    """The privacy officer's words for the board brief: versioned and audited like an answer."""
+    if assessment.status not in EDITABLE:
+        raise NotEditable()
+    if assessment.version != seen_version:
+        raise ConflictError()
+    before = {"decision_sought": assessment.decision_sought, "recommendation": assessment.recommendation,
+              "lead_findings": list(assessment.lead_findings or [])}
+    assessment.decision_sought, assessment.recommendation = decision_sought, recommendation
+    assessment.lead_findings = lead_findings
+    audit.record(actor.email, "brief_words_changed", assessment.organisation_id, target(assessment),
+                 before=before, after={"decision_sought": decision_sought, "recommendation": recommendation,
+                                       "lead_findings": lead_findings})
+    _commit_change(assessment)
+
+
 def delete_draft(assessment: Assessment, actor: User) -> None:
     """Delete a draft nobody has submitted. Submitted, reviewed and approved ones are records: kept."""
     if assessment.status != Status.DRAFT:
@@ -242,6 +265,13 @@ def new_version(assessment: Assessment, actor: User) -> Assessment:
                                          position=pinned.position))
     for record in assessment.answers:
         copy.answers.append(AnswerRecord(tree_id=record.tree_id, node_id=record.node_id, **_answer_dict(record)))
+    for item in assessment.actions:  # the same actions, owners and progress: the work goes on
+        copy.actions.append(ActionItem(
+            organisation_id=item.organisation_id, key=item.key, text=item.text, finding=item.finding,
+            severity=item.severity, trees=list(item.trees or []), owner_id=item.owner_id, owner_name=item.owner_name,
+            due=item.due, status=item.status, reason=item.reason, note=item.note))
+    copy.recommendation, copy.decision_sought = assessment.recommendation, assessment.decision_sought
+    copy.lead_findings = list(assessment.lead_findings or [])
     db.session.add(copy)
     db.session.flush()
     audit.record(actor.email, "assessment_new_version", assessment.organisation_id, target(copy),

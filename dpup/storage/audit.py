@@ -9,6 +9,7 @@ import re
 
 from sqlalchemy import select
 
+from dpup.localtime import local
 from dpup.storage.db import db
 from dpup.storage.models import AuditEvent
 
@@ -39,10 +40,11 @@ def events_for(organisation_id: int, target: str | None = None) -> list[AuditEve
 def as_csv(events: list[AuditEvent]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["when (UTC)", "who", "action", "target", "before", "after"])
+    # In New Zealand time (DPUP_TIMEZONE), with its offset from UTC, as every time dpup shows.
+    writer.writerow(["when (New Zealand time)", "who", "action", "target", "before", "after"])
     for e in events:
         # Every cell that holds text goes through _cell, the action too: imported events bring their own.
-        writer.writerow([e.at.isoformat(timespec="seconds"), _cell(e.actor), _cell(e.action), _cell(e.target),
+        writer.writerow([local(e.at).isoformat(timespec="seconds"), _cell(e.actor), _cell(e.action), _cell(e.target),
                          _cell(_json(e.before)), _cell(_json(e.after))])
     return out.getvalue()
 

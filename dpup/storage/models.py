@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -205,6 +205,11 @@ class Assessment(db.Model):
     # A new version of an approved assessment is a copy; the old one stays readable.
     revision: Mapped[int] = mapped_column(Integer, default=1)
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id"), nullable=True)
+    # The privacy officer's own words for the board brief, written before submitting and reviewed
+    # like any answer; and which findings (by action key) lead the brief's priorities.
+    recommendation: Mapped[str] = mapped_column(Text, default="", server_default="")
+    decision_sought: Mapped[str] = mapped_column(Text, default="", server_default="")
+    lead_findings: Mapped[list] = mapped_column(JSON, default=list)
 
     organisation: Mapped[Organisation] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
@@ -215,6 +220,9 @@ class Assessment(db.Model):
     )
     answers: Mapped[list[AnswerRecord]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan"
+    )
+    actions: Mapped[list[ActionItem]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", order_by="ActionItem.id"
     )
 
     __mapper_args__ = {"version_id_col": version}
@@ -260,3 +268,54 @@ class AnswerRecord(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
+
+
+class ActionStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    RISK_ACCEPTED = "risk_accepted"
+    NOT_NEEDED = "not_needed"
+
+    @property
+    def label(self) -> str:
+        return {"open": "Open", "done": "Done", "risk_accepted": "Risk accepted",
+                "not_needed": "No longer needed"}[self.value]
+
+
+class ActionItem(db.Model):
+    """An action a finding asks for, as a record of the assessment: who does it, by when, and how it
+    ended. One per finding (``key``: the catalogue id, or the words of an old inline finding). When
+    no answer raises its finding any more it is marked "no longer needed", never deleted."""
+
+    __tablename__ = "action_item"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    # Copied from the assessment so the organisation's register is one indexed read.
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    key: Mapped[str] = mapped_column(String(500))
+    text: Mapped[str] = mapped_column(Text)  # the action, in the catalogue's words
+    finding: Mapped[str] = mapped_column(Text, default="")  # the finding's words, for the register
+    severity: Mapped[str] = mapped_column(String(30))
+    trees: Mapped[list] = mapped_column(JSON, default=list)  # the trees whose answers raise it now
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    owner_name: Mapped[str] = mapped_column(String(200), default="")  # someone without an account
+    due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default=ActionStatus.OPEN)
+    reason: Mapped[str] = mapped_column(Text, default="")  # why a risk was accepted
+    note: Mapped[str] = mapped_column(Text, default="")  # how it was done, or anything else
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="actions")
+    owner: Mapped[User | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (UniqueConstraint("assessment_id", "key"),
+                      # The register: one organisation's actions of a status, soonest due first.
+                      Index("ix_action_item_register", "organisation_id", "status", "due", "id"))
+
+    @property
+    def owner_label(self) -> str:
+        return self.owner.name if self.owner else self.owner_name

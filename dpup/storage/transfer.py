@@ -9,18 +9,21 @@ nothing.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import PurePath
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator
 from sqlalchemy import func, select
 
-from dpup.engine import Library
+from dpup.engine import Library, Severity
 from dpup.security.emails import is_email
+from dpup.storage import actions as action_store
 from dpup.storage import audit
 from dpup.storage.db import db
 from dpup.storage.models import (
+    ActionItem,
+    ActionStatus,
     AnswerRecord,
     Assessment,
     AssessmentTree,
@@ -36,11 +39,16 @@ from dpup.storage.transfer_checks import TransferError, check_consistency, check
 __all__ = ["TransferError", "export_organisation", "import_organisation", "parse_export"]
 
 EXPORT_FORMAT = "dpup-export"
-EXPORT_VERSION = 3
+EXPORT_VERSION = 4
 # Version 2 added who submitted each assessment (``submitted_by``); version 3 lets a person's ``role``
-# name several roles, space-separated ("administrator privacy_officer"). Versions 1 and 2 still import.
-READABLE_VERSIONS = (1, 2, 3)
+# name several roles, space-separated ("administrator privacy_officer"); version 4 adds the action
+# items and the privacy officer's words for the board brief. Older files still import: their action
+# items are made from their findings as they are imported, as viewing the report would.
+READABLE_VERSIONS = (1, 2, 3, 4)
 MAX_TEXT = 100_000
+# As the forms limit them (dpup/web/action_forms.py): an import stores nothing the forms would refuse.
+MAX_WORDS = 2000
+MAX_LEAD_FINDINGS = 7
 
 
 class _Strict(BaseModel):
@@ -96,6 +104,23 @@ class PinnedTreeOut(_Strict):
     position: int = Field(ge=0, le=1000)
 
 
+class ActionOut(_Strict):
+    public_id: str = Field(pattern=r"^[A-Za-z0-9_-]{8,32}$")
+    key: str = Field(min_length=1, max_length=500)
+    text: str = Field(max_length=MAX_WORDS * 5)
+    finding: str = Field(default="", max_length=MAX_WORDS * 5)
+    severity: Severity
+    trees: list[str] = Field(default=[], max_length=1000)
+    owner: PersonOut | None = None
+    owner_name: str = Field(default="", max_length=200)
+    due: date | None = None
+    status: ActionStatus
+    reason: str = Field(default="", max_length=action_store.MAX_NOTE)
+    note: str = Field(default="", max_length=action_store.MAX_NOTE)
+    created_at: datetime
+    updated_at: datetime
+
+
 class AssessmentOut(_Strict):
     public_id: str = Field(pattern=r"^[A-Za-z0-9_-]{8,32}$")
     organisation_name: str = Field(max_length=200)
@@ -115,6 +140,11 @@ class AssessmentOut(_Strict):
     trees: list[PinnedTreeOut] = Field(min_length=1)
     answers: list[AnswerOut] = []
     history: list[EventOut] = []
+    # Version 3: None where the file is older (the items are then made from the findings).
+    actions: list[ActionOut] | None = None
+    decision_sought: str = Field(default="", max_length=MAX_WORDS)
+    recommendation: str = Field(default="", max_length=MAX_WORDS)
+    lead_findings: list[str] = Field(default=[], max_length=MAX_LEAD_FINDINGS)
 
 
 class OrganisationOut(_Strict):
@@ -166,14 +196,24 @@ def _export_assessment(a: Assessment, by_id: dict[int, str]) -> dict:
                     for r in sorted(a.answers, key=lambda r: (r.tree_id, r.node_id))],
         "history": [{"at": _iso(e.at), "actor": e.actor, "action": e.action, "before": e.before, "after": e.after}
                     for e in reversed(history)],
+        "actions": [_action_out(item) for item in sorted(a.actions, key=lambda i: i.id)],
+        "decision_sought": a.decision_sought or "", "recommendation": a.recommendation or "",
+        "lead_findings": list(a.lead_findings or []),
     }
+
+
+def _action_out(item: ActionItem) -> dict:
+    return {"public_id": item.public_id, "key": item.key, "text": item.text, "finding": item.finding,
+            "severity": item.severity, "trees": list(item.trees or []), "owner": _person_out(item.owner),
+            "owner_name": item.owner_name, "due": _iso(item.due), "status": item.status, "reason": item.reason,
+            "note": item.note, "created_at": _iso(item.created_at), "updated_at": _iso(item.updated_at)}
 
 
 def _person_out(user: User | None) -> dict | None:
     return {"email": user.email, "name": user.name, "role": user.role} if user else None
 
 
-def _iso(value: datetime | None) -> str | None:
+def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
@@ -217,7 +257,7 @@ def import_organisation(library: Library, text: str, actor: str) -> tuple[Organi
         db.session.flush()
         added: dict[str, Assessment] = {}
         for item in export.assessments:
-            added[item.public_id] = _add_assessment(organisation, item, added)
+            added[item.public_id] = _add_assessment(library, organisation, item, added)
         audit.record(actor, "organisation_imported", organisation.id, f"organisation:{organisation.public_id}",
                      after={"assessments": len(added)})
         db.session.commit()
@@ -240,7 +280,8 @@ def _person(organisation: Organisation, person: PersonOut) -> User:
     return user
 
 
-def _add_assessment(organisation: Organisation, item: AssessmentOut, added: dict[str, Assessment]) -> Assessment:
+def _add_assessment(library: Library, organisation: Organisation, item: AssessmentOut,
+                    added: dict[str, Assessment]) -> Assessment:
     creator = _person(organisation, item.created_by) if item.created_by else None
     submitter = _person(organisation, item.submitted_by) if item.submitted_by else None
     previous = added.get(item.previous) if item.previous else None
@@ -250,6 +291,8 @@ def _add_assessment(organisation: Organisation, item: AssessmentOut, added: dict
         status=item.status.value, review_comment=item.review_comment, signed_off_by=item.signed_off_by,
         signed_off_role=item.signed_off_role, signed_off_at=item.signed_off_at, revision=item.revision,
         previous_id=previous.id if previous else None, created_by=creator, submitted_by=submitter,
+        decision_sought=item.decision_sought, recommendation=item.recommendation,
+        lead_findings=list(item.lead_findings),
     )
     for pinned in item.trees:
         assessment.trees.append(AssessmentTree(**pinned.model_dump()))
@@ -262,5 +305,14 @@ def _add_assessment(organisation: Organisation, item: AssessmentOut, added: dict
         db.session.add(AuditEvent(organisation_id=organisation.id, actor=audit.one_line(event.actor),
                                   action=event.action, target=f"assessment:{item.public_id}",
                                   before=event.before, after=event.after, at=event.at))
+    if item.actions is None:  # an older file: the items follow the findings, as on this dpup
+        action_store.sync(library, assessment, "dpup")
+    for action in item.actions or []:
+        owner = _person(organisation, action.owner) if action.owner else None
+        assessment.actions.append(ActionItem(
+            public_id=action.public_id, organisation_id=organisation.id, key=action.key, text=action.text,
+            finding=action.finding, severity=action.severity.value, trees=list(action.trees), owner=owner,
+            owner_name="" if owner else action.owner_name, due=action.due, status=action.status.value,
+            reason=action.reason, note=action.note, created_at=action.created_at, updated_at=action.updated_at))
     db.session.flush()
     return assessment

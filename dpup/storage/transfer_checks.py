@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from dpup.engine import AnswerError, LibraryError, QuestionNode, Tree, parse_answer
 from dpup.engine.library import tree_from_text
 from dpup.storage.db import db
-from dpup.storage.models import Assessment, Organisation, TreeVersion
+from dpup.storage.models import ActionItem, ActionStatus, Assessment, Organisation, TreeVersion
 
 if TYPE_CHECKING:
     from dpup.engine import Library
@@ -60,10 +60,19 @@ def check_consistency(library: Library, export: ExportFile) -> None:
     if organisation is not None and organisation.name != export.organisation.name:
         raise TransferError(f"organisation {export.organisation.public_id} is called '{organisation.name}' here, "
                             f"not '{export.organisation.name}'")
+    _check_action_ids(export)
     for position, a in enumerate(export.assessments):
         if a.previous is not None and a.previous not in ids[:position]:
             raise TransferError(f"assessment {a.public_id} is a new version of {a.previous}, which is not before it")
         _check_assessment(library, a, trees)
+
+
+def _check_action_ids(export: ExportFile) -> None:
+    ids = [item.public_id for a in export.assessments for item in a.actions or []]
+    if len(ids) != len(set(ids)):
+        raise TransferError("the file lists the same action item twice")
+    if ids and db.session.scalar(select(func.count()).select_from(ActionItem).where(ActionItem.public_id.in_(ids))):
+        raise TransferError("some of these action items are already in this dpup; nothing was imported")
 
 
 def _tree_versions(library: Library, export: ExportFile) -> dict[str, Tree]:
@@ -119,3 +128,25 @@ def _check_assessment(library: Library, a: AssessmentOut, trees: dict[str, Tree]
             parse_answer(node, answer.value, answer.note, answer.reason, answer.action_owner, answer.action_due)
         except AnswerError as exc:
             raise TransferError(f"{where}: the answer is not one the question accepts ({exc})") from exc
+    _check_actions(a, set(pinned_trees))
+
+
+def _check_actions(a: AssessmentOut, pinned: set[str]) -> None:
+    """Action items and the brief's words as the forms would have let a person save them."""
+    if len(set(a.lead_findings)) != len(a.lead_findings) or any(len(key) > 500 for key in a.lead_findings):
+        raise TransferError(f"assessment {a.public_id}: the findings that lead the brief are not a list of findings")
+    keys = set()
+    for item in a.actions or []:
+        where = f"assessment {a.public_id}, action {item.public_id}"
+        if item.key in keys:
+            raise TransferError(f"{where} is the same finding's action as another item")
+        keys.add(item.key)
+        if not set(item.trees) <= pinned:
+            raise TransferError(f"{where} is raised by a decision tree the assessment does not use")
+        # One line, as the form's text box takes it: a name never carries a line break or control character.
+        if any(ord(c) < 32 or c == "\x7f" for c in item.owner_name):
+            raise TransferError(f"{where}: the owner's name must be one line of text")
+        if item.owner is not None and item.owner_name:
+            raise TransferError(f"{where} has both an owner with an account and an owner's name")
+        if item.status == ActionStatus.RISK_ACCEPTED and not item.reason.strip():
+            raise TransferError(f"{where}: a risk accepted must say why")

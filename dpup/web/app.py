@@ -10,6 +10,7 @@ from flask import Flask
 
 from dpup import config
 from dpup.engine import load_library
+from dpup.localtime import zone
 from dpup.storage.db import driver_url
 
 
@@ -26,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
         _create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"], Path(app.instance_path))
     app.config.setdefault("SECRET_KEY", None) or _set_secret_key(app)
+    zone(app.config["TIMEZONE"])  # an unknown DPUP_TIMEZONE stops the start with a clear message
 
     library = load_library(Path(app.config["TREES_DIR"]), Path(app.config["CONTENT_DIR"]),
                            verdict_rule=app.config["CHECK_VERDICT_RULE"])

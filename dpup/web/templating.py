@@ -1,17 +1,18 @@
 """Template filters and globals."""
 
-from datetime import datetime
-
 from flask import Flask, current_app
 from markupsafe import Markup, escape
 
+from dpup.localtime import format_date, format_datetime
 from dpup.markup import mark_language, render_markdown
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = lambda text: _marked(render_markdown(text))
     app.jinja_env.filters["mi"] = lambda text: _marked(str(escape(text or "")))
-    app.jinja_env.filters["datetime"] = _datetime
+    # Stored in UTC, shown in New Zealand time (DPUP_TIMEZONE), with the zone.
+    app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, current_app.config["TIMEZONE"])
+    app.jinja_env.filters["date"] = lambda value: format_date(value, current_app.config["TIMEZONE"])
     # Verdicts, severities and standard answers in the words of vocabulary.yaml
     app.jinja_env.filters["label"] = lambda member: _vocabulary().label(member)
     app.jinja_env.filters["outcome_heading"] = lambda outcome: _vocabulary().outcome_heading(outcome)
@@ -28,7 +29,3 @@ def _marked(safe_html: str) -> Markup:
     words = _vocabulary().maori_words()
     # The input is already escaped or nh3-sanitised, so Markup is safe here.
     return Markup(mark_language(safe_html, words))  # nosec B704
-
-
-def _datetime(value: datetime | None) -> str:
-    return value.strftime("%-d %B %Y, %-I:%M %p UTC") if value else ""

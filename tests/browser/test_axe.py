@@ -64,6 +64,12 @@ def _goto(path, status=200):
     return go
 
 
+def _one_action(page, assessment):
+    page.goto(f"/assessments/{assessment()}/actions")
+    page.locator("main table a").first.click()
+    assert "/actions/" in page.url and page.locator("form").count()
+
+
 PAGES = {
     "home": _goto("/"),
     "login": _goto("/login"),
@@ -82,6 +88,11 @@ PAGES = {
     "delete draft": _goto("/assessments/{id}/delete"),
     "summary": _goto("/assessments/{id}/trees/{tree}/summary"),
     "report": _goto("/assessments/{id}/report"),
+    "board brief": _goto("/assessments/{id}/brief"),
+    "action plan": _goto("/assessments/{id}/actions"),
+    "one action": lambda page, assessment: _one_action(page, assessment),
+    "brief words": _goto("/assessments/{id}/brief-words"),
+    "action register": _goto("/actions"),
     "checklist": _goto(f"/checklists/{CHECKLIST}"),
     "checklist with error": _checklist_with_error,
     "checklist result": _checklist_result,
@@ -103,7 +114,8 @@ def test_no_axe_violations(name, page, request):
     assert_no_axe_violations(page)
 
 
-@pytest.mark.parametrize("name", ["home", "checklist", "checklist result", "question", "report"])
+@pytest.mark.parametrize("name", ["home", "checklist", "checklist result", "question", "report", "board brief",
+                                  "action plan", "action register"])
 def test_no_axe_violations_on_a_phone(name, phone, request):
     PAGES[name](phone, _assessment_of(request))
     assert_no_axe_violations(phone)

@@ -8,7 +8,6 @@ from wtforms.fields.choices import SelectChoice
 
 from dpup.engine import AnswerError, QuestionNode, parse_answer
 from dpup.engine.walk import questions_left
-from dpup.reports.model import build_report
 from dpup.storage import assessments as store
 from dpup.storage import waiting
 from dpup.storage.models import Assessment, Status
@@ -253,7 +252,8 @@ def question(public_id: str, tree_id: str, node_id: str):
             valid = False
         if valid:
             try:
-                store.save_answer(assessment, tree_id, node_id, answer, _int(form.version.data), current_user)
+                store.save_answer(assessment, tree_id, node_id, answer, _int(form.version.data), current_user,
+                                  library())
             except store.ConflictError:
                 fresh = _load(public_id)
                 conflict = store.engine_answers(fresh, tree_id).get(node_id)
@@ -313,4 +313,6 @@ def summary(public_id: str, tree_id: str):
 @requires("reports.read_approved")
 def report(public_id: str):
     assessment = load_for_report(public_id)
-    return render_template("assessments/report.html", report=build_report(library(), assessment))
+    from dpup.web.views.reports import report_for  # (reports builds on this module)
+
+    return render_template("assessments/report.html", report=report_for(assessment))

@@ -3,8 +3,10 @@
 from flask import Blueprint, abort, current_app, render_template
 from flask_login import current_user
 
+from dpup.localtime import today
+from dpup.storage import actions
 from dpup.storage.waiting import waiting_for
-from dpup.web.auth import no_users_yet, public
+from dpup.web.auth import can, no_users_yet, public
 
 bp = Blueprint("main", __name__)
 
@@ -34,8 +36,10 @@ def home():
     """Each person sees what they can do, and what waits for them; nothing they cannot open."""
     lib = library()
     waiting = waiting_for(current_user) if current_user.is_authenticated else None
+    overdue = (actions.overdue(current_user.organisation_id, today(current_app.config["TIMEZONE"]))
+               if can("assessments.edit") or can("users.manage") else [])
     return render_template("home.html", trees=assessable_trees(), navigator=lib.trees.get(NAVIGATOR),
-                           checklists=list(lib.checklists.values()), waiting=waiting,
+                           checklists=list(lib.checklists.values()), waiting=waiting, overdue=overdue,
                            needs_setup=not current_user.is_authenticated and no_users_yet())
 
 

@@ -1,0 +1,353 @@
+"""Text in the PDFs: the embedded fonts, and ``Text``, the flowable that sets what people typed.
+
+Text is set in DejaVu Sans, shipped in ``fonts/`` with its licence and embedded (subset), so Māori
+words with macrons render everywhere; the 14 base PDF fonts are never used.
+
+Text typed by people is never parsed as mark-up: it is set with ``Text``, a plain-text flowable
+(so ``<para>``, ``<font>`` or ``&amp;`` in a note print as typed), which also breaks words too
+long for a line and splits long notes across pages. It exists for speed as well: reportlab's
+Paragraph took seconds on an assessment with 5,000-character notes on every answer.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass, replace
+from itertools import accumulate
+from pathlib import Path
+from weakref import WeakKeyDictionary
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.rl_accel import fp_str
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Flowable
+
+FONTS_DIR = Path(__file__).resolve().parent / "fonts"
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+FONT_FILES = {FONT: FONTS_DIR / "DejaVuSans.ttf", FONT_BOLD: FONTS_DIR / "DejaVuSans-Bold.ttf"}
+
+PAGE_W, PAGE_H = A4
+MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 18 * mm, 22 * mm, 20 * mm
+WIDTH = PAGE_W - 2 * MARGIN_X
+
+INK = colors.HexColor("#1b1b1b")
+MUTED = colors.HexColor("#505a5f")
+BRAND = colors.HexColor("#123e5a")
+LINE = colors.HexColor("#b1b4b6")
+SOFT = colors.HexColor("#f3f2f1")
+
+
+class WordCachedTTFont(TTFont):
+    """A TrueType font that can encode text a word at a time, remembering each word per document.
+
+    reportlab maps every character to its subset code in Python, which was most of the time a long
+    report took. A report repeats the same words, so ``encode`` maps each distinct word once (with
+    reportlab's own ``splitString``, so subsets are assigned exactly as usual) and joins the words
+    with byte 32, which is a space in every subset.
+    """
+
+    def __init__(self, name: str, filename: str):
+        super().__init__(name, filename)
+        self._words: WeakKeyDictionary = WeakKeyDictionary()
+
+    def words_for(self, doc) -> dict:
+        words = self._words.get(doc)
+        if words is None:
+            words = self._words[doc] = {}
+        return words
+
+    def encode(self, text: str, doc, words: dict | None = None) -> list[tuple[int, bytes]]:
+        """``text`` as (subset, bytes) runs, as ``splitString`` gives; pass ``words_for(doc)`` in loops.
+
+        ``words`` holds only words wholly in the first subset (nearly all of them); any other word
+        takes the slow path each time.
+        """
+        if words is None:
+            words = self.words_for(doc)
+        split = text.split(" ")
+        parts = [words.get(word) for word in split]
+        if None not in parts:
+            return [(0, b" ".join(parts))]
+        for k, word in enumerate(split):
+            if parts[k] is None:
+                pieces = self.splitString(word, doc)
+                if not pieces:
+                    parts[k] = words[word] = b""
+                elif len(pieces) == 1 and pieces[0][0] == 0:
+                    parts[k] = words[word] = pieces[0][1]
+                else:
+                    parts[k] = pieces
+        out: list[list] = []  # merge runs of the same subset
+        for i, found in enumerate(parts):
+            pieces = [(0, found)] if found.__class__ is bytes else found
+            for subset, data in ([(0, b" ")] if i else []) + pieces:
+                if out and out[-1][0] == subset:
+                    out[-1][1] += data
+                else:
+                    out.append([subset, bytearray(data)])
+        return [(subset, bytes(data)) for subset, data in out]
+
+
+def register_fonts() -> None:
+    """Register DejaVu Sans (regular and bold) once, and make <b> use the bold face."""
+    registered = pdfmetrics.getRegisteredFontNames()
+    if all(name in registered and isinstance(pdfmetrics.getFont(name), WordCachedTTFont) for name in FONT_FILES):
+        return
+    for name, path in FONT_FILES.items():
+        pdfmetrics.registerFont(WordCachedTTFont(name, str(path)))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
+
+
+# --- User text -------------------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+# Characters DejaVu Sans cannot draw would print as empty boxes, which a reader takes for lost text.
+# They are replaced with a visible marker instead: te reo Māori macrons, the Pacific ʻokina and most
+# European scripts are in the font; most emoji and CJK scripts are not (the web page and the Word
+# document keep them, as the reader's own fonts can show them).
+EMOJI_MARK = "[emoji]"
+OTHER_MARK = "[text the PDF cannot show]"
+_EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]")
+_COVERED: set[int] = set()
+
+
+def _covered() -> set[int]:
+    """Code points both the regular and the bold face have a glyph for."""
+    if not _COVERED:
+        register_fonts()
+        regular, bold = (set(pdfmetrics.getFont(name).face.charToGlyph) for name in (FONT, FONT_BOLD))
+        _COVERED.update(regular & bold)
+    return _COVERED
+
+
+def printable(text: str) -> str:
+    """``text`` with what the fonts cannot draw marked: each emoji as [emoji], each run of other
+    missing characters once; invisible format characters (zero-width joiners, variation selectors,
+    skin-tone modifiers) that have no glyph are dropped."""
+    if text.isascii():
+        return text
+    covered = _covered()
+    if all(ord(c) in covered for c in text if c > "\x7f"):
+        return text
+    out, in_other = [], False
+    for c in text:
+        if c <= "\x7f" or ord(c) in covered:
+            out.append(c)
+            in_other = in_other and c.isspace()  # "漢字 漢字" is one run, marked once
+        elif unicodedata.category(c) == "Cf" or 0x1F3FB <= ord(c) <= 0x1F3FF or 0xFE00 <= ord(c) <= 0xFE0F:
+            continue
+        elif _EMOJI.match(c):
+            out.append(EMOJI_MARK)
+            in_other = False
+        elif not in_other:
+            out.append(OTHER_MARK)
+            in_other = True
+    return "".join(out)
+
+
+def esc(text: str) -> str:
+    """Plain text to reportlab paragraph mark-up that shows exactly that text (line breaks kept)."""
+    text = printable(_CONTROL.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n")))
+    return escape(text).replace("\n", "<br/>")
+
+
+def plain(text: str) -> str:
+    """Text drawn straight on the canvas (no mark-up): control characters dropped, one line."""
+    return " ".join(printable(_CONTROL.sub("", text or "")).split())
+
+
+# --- Flowables -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    font: str = FONT
+    bold: str = FONT_BOLD
+    size: float = 9.5
+    leading: float = 13.5
+    colour: object = INK
+    left_indent: float = 0
+    first_indent: float = 0  # added to left_indent on the first line: negative for a hanging number
+    space_before: float = 0
+    space_after: float = 0
+    keep_with_next: bool = False
+
+
+_WIDTHS: dict[str, dict[str, float]] = {}
+
+
+def _widths(font: str) -> dict[str, float]:
+    """Word widths at 1 pt for ``font``, cached: a report repeats the same words thousands of times."""
+    found = _WIDTHS.get(font)
+    if found is None or len(found) > 100_000:
+        found = _WIDTHS[font] = {}
+    return found
+
+
+_SHORT_LAYOUTS: dict[tuple, list[tuple[str, str]]] = {}
+
+
+class Text(Flowable):
+    """Plain text in one font, with an optional bold label before it: "Note: what was typed".
+
+    The text is never parsed as mark-up, so anything a person typed shows as typed. Lines break
+    at spaces (and inside a word longer than the line), line breaks in the text are kept, and a
+    long text splits across pages. It does the work of a Paragraph for plain text many times
+    faster, because word widths are cached and a layout is reused while the width is the same
+    (tables ask for it several times).
+    """
+
+    def __init__(self, text: str, style: TextStyle, label: str = "", *, _lines=None, _first: bool = True):
+        super().__init__()
+        self.text, self.style, self.label = text, style, label
+        self.spaceBefore, self.spaceAfter, self.keepWithNext = style.space_before, style.space_after, style.keep_with_next
+        self._first = _first
+        self._lines: list[tuple[str, str]] | None = _lines
+        self._laid_width = None if _lines is None else -1.0
+
+    def _paragraphs(self) -> list[list[str]]:
+        paragraphs, blank = [], True
+        text = printable(_CONTROL.sub("", self.text or ""))
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        for line in text.split("\n"):
+            words = line.split()
+            if words or not blank:
+                paragraphs.append(words)
+            blank = not words
+        while paragraphs and not paragraphs[-1]:
+            paragraphs.pop()
+        return paragraphs or [[]]
+
+    def _layout(self, width: float) -> list[tuple[str, str]]:
+        """Greedy line breaking: as many words as fit on each line, found by bisecting running widths."""
+        st = self.style
+        size, font = st.size, st.font
+        cache, measure = _widths(font), pdfmetrics.getFont(font).stringWidth
+        space = measure(" ", 1.0)
+        rest = width - st.left_indent
+        avail = rest - (st.first_indent if self._first else 0)
+        lines: list[tuple[str, str]] = []
+        label = plain(self.label)
+        used = (pdfmetrics.stringWidth(label, st.bold, size) + space * size) if label else 0.0  # label and a space
+        for paragraph in self._paragraphs():
+            widths = [cache.get(w) or cache.setdefault(w, measure(w, 1.0)) for w in paragraph]
+            ends = [0.0, *accumulate(w + space for w in widths)]  # ends[k]: words before k, each with a space
+            n, i, carried, emitted = len(paragraph), 0, [], False
+            while i < n:
+                room = (avail - used) / size + space + 0.001
+                j = bisect_right(ends, ends[i] + room, i + 1, n + 1) - 1
+                if j > i:  # words i..j-1 fit after what the line already holds
+                    lines.append((label, " ".join([*carried, *paragraph[i:j]])))
+                    label, used, avail, carried, emitted, i = "", 0.0, rest, [], True, j
+                elif carried or label:  # the next word does not fit: start a new line
+                    lines.append((label, " ".join(carried)))
+                    label, used, avail, carried, emitted = "", 0.0, rest, [], True
+                else:  # a word longer than the line: break it where it reaches the edge
+                    chunk, cw = "", 0.0
+                    for ch in paragraph[i]:
+                        chw = measure(ch, size)
+                        if chunk and cw + chw > avail:
+                            lines.append(("", chunk))
+                            avail, emitted, chunk, cw = rest, True, ch, chw
+                        else:
+                            chunk, cw = chunk + ch, cw + chw
+                    carried, used, i = [chunk], cw + space * size, i + 1
+            if carried or label or not emitted:
+                lines.append((label, " ".join(carried)))
+                label, used, avail = "", 0.0, rest
+        return lines
+
+    def wrap(self, availWidth, availHeight):
+        if self._laid_width != availWidth:
+            if self._laid_width == -1.0:  # a piece of a split text, asked for another width
+                self.text = "\n".join(t for _, t in self._lines)
+            if len(self.text) <= 200:  # table cells repeat the same short texts: lay each out once
+                key = (self.text, self.label, self.style, self._first, availWidth)
+                lines = _SHORT_LAYOUTS.get(key)
+                if lines is None:
+                    if len(_SHORT_LAYOUTS) > 20_000:
+                        _SHORT_LAYOUTS.clear()
+                    lines = _SHORT_LAYOUTS[key] = self._layout(availWidth)
+                self._lines = lines
+            else:
+                self._lines = self._layout(availWidth)
+            self._laid_width = availWidth
+        self.width, self.height = availWidth, len(self._lines) * self.style.leading
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        self.wrap(availWidth, availHeight)
+        lines = self._lines
+        fit = int((availHeight + 0.001) // self.style.leading)
+        if fit >= len(lines):
+            # It fits after all (laid out again at this width, it can take fewer lines). A table
+            # splitting a cell of several flowables expects two pieces, so give an empty second one.
+            tail = Text("", replace(self.style, space_before=0, space_after=0, keep_with_next=False), "", _lines=[],
+                        _first=False)
+            tail._laid_width = availWidth
+            return [self, tail]
+        if len(lines) - fit < 2 and fit > 2:
+            fit -= 1  # no single line left alone at the top of the next page
+        if fit < 2:
+            return []
+        head_style = replace(self.style, space_after=0, keep_with_next=False)
+        tail_style = replace(self.style, space_before=0)
+        head = Text(self.text, head_style, self.label, _lines=lines[:fit], _first=self._first)
+        tail = Text("", tail_style, "", _lines=lines[fit:], _first=False)
+        head._laid_width = tail._laid_width = availWidth
+        return [head, tail]
+
+    def draw(self):
+        # Writes the text operators directly, as reportlab's text object would less its per-line
+        # overhead: one BT/ET block, the first line placed with Tm, the next ones with T* (leading).
+        st, canv = self.style, self.canv
+        doc, code = canv._doc, []
+        regular, bold = pdfmetrics.getFont(st.font), pdfmetrics.getFont(st.bold)
+        regular_words, bold_words = regular.words_for(doc), bold.words_for(doc)
+        size, escape_pdf, current = fp_str(st.size), canv._escape, None
+        add = code.append
+        colour, top = st.colour, self.height - st.size
+        add(f"BT {fp_str(colour.red, colour.green, colour.blue)} rg {fp_str(st.leading)} TL")  # q/Q restores
+        first_x = st.left_indent + (st.first_indent if self._first else 0)
+        add(f"1 0 0 1 {fp_str(first_x)} {fp_str(top)} Tm")
+        for i, (label, text) in enumerate(self._lines):
+            if i == 1 and first_x != st.left_indent:
+                add(f"1 0 0 1 {fp_str(st.left_indent)} {fp_str(top - st.leading)} Tm")
+            elif i:
+                add("T*")
+            for font, words, run in ((bold, bold_words, label + " "), (regular, regular_words, text)) if label \
+                    else ((regular, regular_words, text),):
+                for subset, data in font.encode(run, doc, words):
+                    if (font, subset) != current:
+                        add(f"{font.getSubsetInternalName(subset, doc)} {size} Tf")
+                        current = (font, subset)
+                    add(f"({escape_pdf(data)}) Tj")
+        add("ET")
+        canv._code.append("\n".join(code))
+
+
+# Text styles, for everything else (and all text typed by people).
+T = {
+    "body": TextStyle(space_after=5),
+    "lead": TextStyle(size=12, leading=16.5, space_after=8),
+    "small": TextStyle(size=8, leading=10.5, colour=MUTED),
+    "cell": TextStyle(size=8.5, leading=11),
+    "cell_head": TextStyle(font=FONT_BOLD, size=8.5, leading=11, colour=colors.white),
+    "h3": TextStyle(font=FONT_BOLD, size=10.5, leading=14, space_before=8, space_after=3, keep_with_next=True),
+    "question": TextStyle(font=FONT_BOLD, leading=13, space_before=7, space_after=2, keep_with_next=True,
+                          left_indent=16, first_indent=-16),
+    "answer": TextStyle(left_indent=16, space_after=2),
+    "bullet": TextStyle(left_indent=28, first_indent=-10, space_after=1),
+    "cover_title": TextStyle(font=FONT_BOLD, size=24, leading=30, colour=BRAND, space_before=6, space_after=10),
+    "cover_org": TextStyle(size=14, leading=19, space_after=18),
+}

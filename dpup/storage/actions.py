@@ -1,0 +1,242 @@
+"""Action items: every action a finding asks for, as a record with an owner, a due date and a status.
+
+Findings come from answers, so the actions follow them: ``sync`` makes an item for each finding
+(with an action) that the answers raise, and marks "no longer needed" the open items whose finding
+no answer raises any more. Nothing is ever deleted, and every change is audited. Items stay
+editable after the assessment is approved: completing them is the point.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
+
+from dpup.engine import Library
+from dpup.engine.walk import RaisedFinding
+from dpup.storage import audit
+from dpup.storage.assessments import ConflictError, progress, target, tree_progress
+from dpup.storage.db import db
+from dpup.storage.models import ActionItem, ActionStatus, Assessment, Status, User, utcnow
+
+MAX_NOTE = 2000
+CLOSED = (ActionStatus.DONE, ActionStatus.RISK_ACCEPTED, ActionStatus.NOT_NEEDED)
+
+
+class BadDate(ValueError):
+    """A due date that is not a real date; the message says why, in words a person reads."""
+
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_NZ = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def parse_due(text: str) -> date | None:
+    """A due date as a date field sends it (2027-01-31) or as New Zealanders type it (31/01/2027).
+    Empty is no due date; anything else, or a day the calendar does not have, is refused."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if m := _ISO.match(text):
+        year, month, day = (int(g) for g in m.groups())
+    elif m := _NZ.match(text):
+        day, month, year = (int(g) for g in m.groups())
+    else:
+        raise BadDate("Enter the due date as day/month/year, such as 31/01/2027.")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise BadDate(f"{text} is not a real date: check the day and the month, such as 31/01/2027.") from None
+
+
+def key_of(finding: RaisedFinding) -> str:
+    return (finding.id or finding.text)[:500]
+
+
+def _raised_by_tree(findings) -> dict[str, tuple[RaisedFinding, list[RaisedFinding]]]:
+    out: dict[str, tuple[RaisedFinding, list[RaisedFinding]]] = {}
+    for f in findings:
+        if f.action:
+            out.setdefault(key_of(f), (f, []))[1].append(f)
+    return out
+
+
+def sync(library: Library, assessment: Assessment, actor: str, tree_id: str | None = None) -> None:
+    """Bring the assessment's action items in line with the findings its answers raise, for one tree
+    (after an answer to it changed: cheap) or every tree. Adds to the session; the caller commits."""
+    items = {item.key: item for item in assessment.actions}
+    if tree_id is None:
+        walks = [(p.tree.id, p.walk) for p in progress(library, assessment)]
+    else:
+        item = tree_progress(library, assessment, tree_id)
+        walks = [(tree_id, item.walk)] if item else []
+    scope = {t for t, _ in walks}
+    raised: dict[str, dict] = {}
+    for tid, walk in walks:
+        for key, (finding, group) in _raised_by_tree(walk.findings).items():
+            entry = raised.setdefault(key, {"finding": finding, "group": [], "trees": set()})
+            entry["group"] += group
+            entry["trees"].add(tid)
+    for key, entry in raised.items():
+        item = items.get(key)
+        if item is None:
+            _create(assessment, key, entry["finding"], entry["group"], sorted(entry["trees"]), actor)
+            continue
+        trees = sorted((set(item.trees or []) - scope) | entry["trees"])
+        if trees != list(item.trees or []):
+            item.trees = trees
+        if item.status == ActionStatus.NOT_NEEDED:
+            _set_status(item, ActionStatus.OPEN, actor, "action_needed_again")
+    for key, item in items.items():
+        if key in raised or not (set(item.trees or []) & scope):
+            continue
+        item.trees = sorted(set(item.trees or []) - scope)
+        if not item.trees and item.status == ActionStatus.OPEN:
+            _set_status(item, ActionStatus.NOT_NEEDED, actor, "action_no_longer_needed")
+
+
+def _create(assessment: Assessment, key: str, finding: RaisedFinding, group: list[RaisedFinding],
+            trees: list[str], actor: str) -> None:
+    """A new item, owned and dated as the question form recorded it, where it did."""
+    typed = next((f for f in group if f.action_owner or f.action_due), None)
+    due, note = None, ""
+    if typed and typed.action_due:
+        try:
+            due = parse_due(typed.action_due)
+        except BadDate:  # the question form takes free text: keep what was typed where a person sees it
+            note = f"Due date typed with the answer, not a real date: {typed.action_due}"
+    item = ActionItem(organisation_id=assessment.organisation_id, key=key, text=finding.action,
+                      finding=finding.text, severity=finding.severity.value, trees=trees,
+                      owner_name=typed.action_owner[:200] if typed else "", due=due, note=note)
+    assessment.actions.append(item)
+    audit.record(actor, "action_created", assessment.organisation_id, target(assessment),
+                 after={"action": item.text, "owner": item.owner_name, "due": _iso(due)})
+
+
+def _set_status(item: ActionItem, status: ActionStatus, actor: str, event: str) -> None:
+    before = item.status
+    item.status = status
+    audit.record(actor, event, item.organisation_id, target(item.assessment),
+                 before={"action": item.text, "status": before}, after={"action": item.text, "status": status.value})
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+@dataclass(frozen=True)
+class ActionChange:
+    owner_id: int | None
+    owner_name: str
+    due: date | None
+    status: ActionStatus
+    reason: str
+    note: str
+
+
+def update(item: ActionItem, change: ActionChange, seen_version: int, actor: User) -> None:
+    """Save one action's owner, due date, status and note, refusing a save made against an older
+    version (someone else saved it since the form was opened)."""
+    if item.version != seen_version:
+        raise ConflictError()
+    before = _fields(item)
+    item.owner_id, item.owner_name = change.owner_id, "" if change.owner_id else change.owner_name
+    item.due, item.status, item.reason, item.note = change.due, change.status, change.reason, change.note
+    item.updated_at = utcnow()
+    audit.record(actor.email, "action_changed", item.organisation_id, target(item.assessment),
+                 before=before, after=_fields(item))
+    try:
+        db.session.commit()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise ConflictError() from exc
+
+
+def _fields(item: ActionItem) -> dict:
+    return {"action": item.text, "owner": item.owner_label if item.owner_id else item.owner_name,
+            "due": _iso(item.due), "status": item.status, "reason": item.reason, "note": item.note}
+
+
+_ITEM = (select(ActionItem).join(Assessment)
+         .where(ActionItem.public_id == bindparam("public_id"), Assessment.public_id == bindparam("assessment"),
+                ActionItem.organisation_id == bindparam("organisation_id")))
+
+
+def get_item(assessment_public_id: str, public_id: str, organisation_id: int) -> ActionItem | None:
+    return db.session.scalar(_ITEM, {"public_id": public_id, "assessment": assessment_public_id,
+                                     "organisation_id": organisation_id})
+
+
+def owners(organisation_id: int) -> list[User]:
+    """People who can be given an action: everyone active in the organisation, by name."""
+    return list(db.session.scalars(select(User).where(User.organisation_id == organisation_id, User.active)
+                                   .order_by(User.name)))
+
+
+# --- The organisation's register --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: ActionStatus | None = ActionStatus.OPEN  # None: every status
+    owner: str = ""  # part of the owner's name
+    due_by: date | None = None
+    overdue: bool = False
+
+
+def register_query(organisation_id: int, filters: Filters, today: date, board_only: bool = False):
+    """The organisation's actions that match, soonest due first (no due date last), with their owner
+    and assessment loaded."""
+    return _matching(select(ActionItem), organisation_id, filters, today, board_only).options(
+        joinedload(ActionItem.owner), joinedload(ActionItem.assessment))
+
+
+def _matching(query, organisation_id: int, filters: Filters, today: date, board_only: bool = False):
+    query = query.where(ActionItem.organisation_id == organisation_id)
+    if board_only:
+        query = query.join(Assessment, ActionItem.assessment_id == Assessment.id).where(
+            Assessment.status == Status.APPROVED)
+    if filters.status is not None:
+        query = query.where(ActionItem.status == filters.status)
+    if filters.owner:
+        pattern = f"%{_like(filters.owner.lower())}%"
+        query = query.outerjoin(User, ActionItem.owner_id == User.id).where(or_(
+            func.lower(ActionItem.owner_name).like(pattern, escape="\\"),
+            func.lower(User.name).like(pattern, escape="\\")))
+    if filters.due_by is not None:
+        query = query.where(ActionItem.due <= filters.due_by)
+    if filters.overdue:
+        query = query.where(ActionItem.due < today, ActionItem.status == ActionStatus.OPEN)
+    return query.order_by(ActionItem.due.is_(None), ActionItem.due, ActionItem.id)
+
+
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def register_page(organisation_id: int, filters: Filters, today: date, page: int = 1,
+                  per_page: int = 50) -> tuple[list[ActionItem], bool]:
+    # The page's ids first, from the narrow row the register index holds, then those rows with their
+    # owner and assessment: joining first made a deep page sort and skip thousands of wide rows.
+    ids = list(db.session.scalars(_matching(select(ActionItem.id), organisation_id, filters, today)
+                                  .offset((page - 1) * per_page).limit(per_page + 1)))
+    if not ids:
+        return [], False
+    found = {item.id: item for item in db.session.scalars(
+        select(ActionItem).where(ActionItem.id.in_(ids[:per_page]))
+        .options(joinedload(ActionItem.owner), joinedload(ActionItem.assessment))).unique()}
+    return [found[i] for i in ids[:per_page]], len(ids) > per_page
+
+
+def overdue(organisation_id: int, today: date, limit: int = 10) -> list[ActionItem]:
+    """Open actions past their due date, most overdue first: for the home page."""
+    query = register_query(organisation_id, Filters(overdue=True), today).limit(limit)
+    return list(db.session.scalars(query).unique())
+
+
+def is_overdue(item: ActionItem, today: date) -> bool:
+    return item.status == ActionStatus.OPEN and item.due is not None and item.due < today
