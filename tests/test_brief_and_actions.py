@@ -16,7 +16,7 @@ from sqlalchemy import select
 from dpup.localtime import format_datetime
 from dpup.storage.db import db
 from dpup.storage.models import Assessment, Status, User
-from tests.helpers import csrf_token
+from tests.helpers import csrf_token, text_of
 from tests.test_flow import answer, start
 
 HOSTILE = '=HYPERLINK("http://evil.example") <script>alert(1)</script> **bold** <para>x</para>'
@@ -235,3 +235,13 @@ def test_word_documents_have_real_headings_and_lists(client):
         assert any(style.startswith("Heading") and title in text for style, text in styled), (url, title)
     record = Document(io.BytesIO(client.get(f"/assessments/{public_id}/report.docx").data))
     assert any(p.style.name == "List Bullet" and p.text.startswith("Raised by:") for p in record.paragraphs)
+
+
+def test_the_home_page_of_a_privacy_officer_lists_what_is_overdue(app, client, login_as):
+    public_id = finished(client)
+    action_id = items(app, public_id)["Write a purpose statement."][3]
+    assert "Nothing is overdue." in text_of(client.get("/"))
+    assert _edit(client, public_id, action_id, owner_name="Aroha", due="01/01/2020").status_code == 302
+    home = text_of(client.get("/"))
+    assert "Overdue actions" in home and "Write a purpose statement." in home and "Aroha" in home
+    assert "Overdue actions" not in text_of(login_as("frontline").get("/"))
