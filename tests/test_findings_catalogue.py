@@ -13,7 +13,8 @@ from dpup.reports.model import build_report
 from dpup.storage.db import db
 from dpup.storage.models import Assessment, AssessmentTree, TreeVersion
 from tests.conftest import TEST_CONTENT, TEST_TREES
-from tests.test_reports import answer, start
+from tests.helpers import text_of
+from tests.test_reports import answer, officer_of, start
 from tests.test_validate import GOOD_HEADER, problems_in
 
 LEGACY_JOURNEY = TEST_TREES.parent / "legacy" / "journey-inline-findings.yaml"
@@ -135,17 +136,19 @@ def report_findings(app, public_id, library=None):
         return [(f.severity_label, f.text, f.action, f.raised_by) for f in report.findings], report.sections[0].status
 
 
-@pytest.fixture
-def answered(app):
-    from tests.test_reports import officer_of
-
+def officer_with_answers(app, *answers: tuple[str, object]):
+    """A privacy officer and an assessment of the test journey answered through the forms."""
     officer = officer_of(app, "Te Puna Trust", "tp")
     pid = start(officer)
-    answer(officer, pid, "purpose", answer="no")
-    answer(officer, pid, "personal", answer="aggregate")
-    answer(officer, pid, "matching", answer="no")
-    answer(officer, pid, "views", answer=["nobody"])
-    return pid
+    for node_id, value in answers:
+        answer(officer, pid, node_id, answer=value)
+    return officer, pid
+
+
+@pytest.fixture
+def answered(app):
+    return officer_with_answers(app, ("purpose", "no"), ("personal", "aggregate"), ("matching", "no"),
+                                ("views", ["nobody"]))[1]
 
 
 def test_an_assessment_keeps_its_findings_wording_after_the_catalogue_changes(app, answered, tmp_path):
@@ -178,15 +181,8 @@ def test_an_assessment_answered_before_the_catalogue_still_reads_the_same(app, a
 
 
 def test_a_seek_advice_outcome_says_who_can_help_on_screen_and_in_the_report(app):
-    from tests.helpers import text_of
-    from tests.test_reports import officer_of
-
-    officer = officer_of(app, "Te Puna Trust", "tp")
-    pid = start(officer)
-    answer(officer, pid, "purpose", answer="yes")
-    answer(officer, pid, "personal", answer="identifying")
-    answer(officer, pid, "why-identifying", answer="To call people back.")
-    answer(officer, pid, "matching", answer="yes")
+    officer, pid = officer_with_answers(app, ("purpose", "yes"), ("personal", "identifying"),
+                                        ("why-identifying", "To call people back."), ("matching", "yes"))
     summary = officer.get(f"/assessments/{pid}/trees/journey/summary")
     html = summary.get_data(as_text=True)
     assert "Seek advice before matching identifying data" in text_of(summary)
