@@ -80,7 +80,9 @@ def longest_answers(tree, tries: int = 300, seed: int = 4) -> dict:
     return best
 
 
-def build(app):
+def build(app, tries: int = 300):
+    """The benchmark's full assessment: every bundled tree answered along the longest path found,
+    with 5,000-character notes (tests/test_brief_full_assessment.py builds it too, with fewer tries)."""
     from dpup.engine import Answer
     from dpup.storage import actions
     from dpup.storage import assessments as store
@@ -97,7 +99,7 @@ def build(app):
                                         "A shared platform for whānau wellbeing data across our services.", tree_ids)
     count = 0
     for tree_id in tree_ids:
-        for node_id, answer in longest_answers(library.trees[tree_id]).items():
+        for node_id, answer in longest_answers(library.trees[tree_id], tries).items():
             count += 1
             answer = Answer(value=answer.value, note=note(count), reason=answer.reason,
                             action_owner=answer.action_owner, action_due=answer.action_due)
