@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import threading
 from pathlib import Path
@@ -107,6 +108,10 @@ def log_in(context, email: str) -> None:
 def browser():
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); .ci/run installs it")
+    if os.environ.get("TEST_DATABASE_URL") and not os.environ.get("DPUP_BROWSER_TESTS_ON_POSTGRES"):
+        # What a person sees does not depend on the database, and CI runs the suite on SQLite too:
+        # the browser tests run there once, which keeps CI well under 15 minutes.
+        pytest.skip("browser tests run in the SQLite run; set DPUP_BROWSER_TESTS_ON_POSTGRES=1 to run them here")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
