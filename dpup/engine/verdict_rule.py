@@ -210,7 +210,9 @@ def _choices(node: QuestionNode, values_read: set[str]) -> list[tuple[object, li
     others = [o for o in options if o not in read]
     extras = [()] + [(o,) for o in others]
     groups = {tuple(g) + e for size in range(len(read) + 1) for g in combinations(read, size) for e in extras}
-    return [(tuple(o.value for o in options if o in g), _findings(g)) for g in groups if g]
+    # An exclusive option ("None of these") is only ever chosen alone: the engine refuses the rest.
+    possible = [g for g in groups if g and not (len(g) > 1 and any(o.exclusive for o in g))]
+    return [(tuple(o.value for o in options if o in g), _findings(g)) for g in possible]
 
 
 def _findings(options) -> list[Finding]:
