@@ -87,7 +87,7 @@ def answer_strategy(node: QuestionNode):
 
 
 @pytest.mark.parametrize("tree_id", sorted(BUNDLED.trees) + ["journey"])
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_random_valid_answers_always_reach_an_outcome(tree_id, data):
     tree = JOURNEY if tree_id == "journey" else BUNDLED.trees[tree_id]
