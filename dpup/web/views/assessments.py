@@ -8,10 +8,11 @@ from wtforms.fields.choices import SelectChoice
 
 from dpup.engine import AnswerError, QuestionNode, parse_answer
 from dpup.engine.walk import questions_left
+from dpup.reports import history
 from dpup.storage import assessments as store
 from dpup.storage import waiting
 from dpup.storage.models import Assessment, Status
-from dpup.web import history, kept_forms
+from dpup.web import kept_forms
 from dpup.web.auth import can, requires
 from dpup.web.forms import ActionForm, DetailsForm, ReviewForm, StartForm, needs_reason, question_form, raises_action
 from dpup.web.views.main import assessable_trees, library
