@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dpup.engine.content import Page, load_pages
+from dpup.engine.cross_refs import check_cross_references
 from dpup.engine.findings import FINDINGS_DIR, load_catalogue, named_findings
 from dpup.engine.model import Checklist, Finding, Tree, Vocabulary
 from dpup.engine.problems import Problem
@@ -43,6 +44,11 @@ class Library:
     findings: dict[str, Finding] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
+    @property
+    def profile(self) -> Tree | None:
+        """The "About this work" questions every new assessment starts with, if the library has them."""
+        return next((t for t in self.trees.values() if t.kind == "profile"), None)
+
     def raise_for_problems(self) -> Library:
         if self.problems:
             raise LibraryError(self.problems)
@@ -77,6 +83,8 @@ def load_library(trees_dir: Path, content_dir: Path, only: Path | None = None, v
     tree_files, checklist_files = _files(trees_dir if only is None else only)
     for path in tree_files:
         _add(library.trees, check_tree_file(path, known), library.problems, path)
+    if only is None or only.is_dir():
+        library.problems += check_cross_references(library.trees)
     for tree in library.trees.values() if verdict_rule else ():
         library.problems += check_verdict_rule(tree)
     if only is None or only.is_dir():

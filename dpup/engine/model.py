@@ -8,79 +8,19 @@ setting that is silently ignored. The JSON Schema for tree files is generated fr
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
+from dpup.engine.levels import STANDARD_ANSWERS, AnswerKind, Basis, Severity, Verdict  # noqa: F401 (re-exported)
+
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+# A question in this tree ("consent"), or in another tree of the same assessment ("about-this-work:consent").
+QuestionRef = Annotated[str, Field(pattern=r"^([a-z0-9][a-z0-9-]*:)?[a-z0-9][a-z0-9-]*$", max_length=161)]
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class Severity(StrEnum):
-    """How serious a finding is, least to most."""
-
-    INFORMATION = "information"
-    ADVISORY = "advisory"
-    ACTION_REQUIRED = "action_required"
-    SEEK_ADVICE = "seek_advice"
-    STOP = "stop"
-
-    @property
-    def rank(self) -> int:
-        return _SEVERITY_RANKS[self]
-
-    @property
-    def least_verdict(self) -> Verdict:
-        """The mildest outcome a path that raised this finding may end at (the verdict rule)."""
-        return _LEAST_VERDICT[self]
-
-
-class Basis(StrEnum):
-    """Why a finding matters: the law requires it, or DPUP asks it as good practice."""
-
-    LAW = "law"
-    GOOD_PRACTICE = "good_practice"
-
-
-# The answers of yes_no and yes_no_na questions and of checklist items; vocabulary.yaml words them.
-STANDARD_ANSWERS = ("yes", "no", "na")
-
-
-class AnswerKind(StrEnum):
-    YES_NO = "yes_no"
-    YES_NO_NA = "yes_no_na"
-    ONE_OF = "one_of"
-    SEVERAL_OF = "several_of"
-    TEXT = "text"
-
-
-class Verdict(StrEnum):
-    """What an outcome tells the organisation to do. What each is called is in vocabulary.yaml."""
-
-    PROCEED = "proceed"
-    PROCEED_WITH_ACTIONS = "proceed_with_actions"
-    SEEK_ADVICE = "seek_advice"
-    STOP = "stop"
-
-    @property
-    def rank(self) -> int:
-        return _VERDICT_RANKS[self]
-
-
-# Ranks are read on every step of the verdict-rule check, so they are looked up, not recomputed.
-_SEVERITY_RANKS = {s: i for i, s in enumerate(Severity)}
-_VERDICT_RANKS = {v: i for i, v in enumerate(Verdict)}
-_LEAST_VERDICT = {
-    Severity.INFORMATION: Verdict.PROCEED,
-    Severity.ADVISORY: Verdict.PROCEED,
-    Severity.ACTION_REQUIRED: Verdict.PROCEED_WITH_ACTIONS,
-    Severity.SEEK_ADVICE: Verdict.SEEK_ADVICE,
-    Severity.STOP: Verdict.STOP,
-}
 
 
 class Tags(Strict):
@@ -122,7 +62,7 @@ class Finding(Tags):
 
 
 class AnswerRef(Strict):
-    node: Id
+    node: QuestionRef
     value: str
 
 
@@ -142,7 +82,7 @@ class Condition(Strict):
     not_: Condition | None = Field(default=None, alias="not")
     equals: AnswerRef | None = None
     includes: AnswerRef | None = None
-    answered: Id | None = None
+    answered: QuestionRef | None = None
     raised: Id | None = None
     worst: Severity | None = None
 
@@ -163,14 +103,45 @@ class Condition(Strict):
         """Every answer this condition looks at, for validation."""
         return [ref for c in self.parts() if (ref := c.equals or c.includes or c.answered)]
 
+    def trees_read(self) -> set[str]:
+        """The other trees this condition looks at (through "tree:question" references)."""
+        return {tree for ref in self.references() if (tree := split_ref(ref)[0])}
+
     def findings_read(self) -> list[str]:
         """Every catalogue finding this condition asks about."""
         return [c.raised for c in self.parts() if c.raised]
 
 
+def split_ref(ref: AnswerRef | str) -> tuple[str | None, str]:
+    """"about-this-work:consent" -> ("about-this-work", "consent"); "consent" -> (None, "consent")."""
+    name = ref if isinstance(ref, str) else ref.node
+    tree, _, node = name.rpartition(":")
+    return tree or None, node
+
+
 class Route(Strict):
     when: Condition
     next: Id
+
+
+class KnownAnswer(Strict):
+    """An answer a question takes without being asked, because another tree of the assessment (the
+    "About this work" profile, usually) already says it: ``when`` looks only at those other trees."""
+
+    when: Condition
+    answer: str | tuple[str, ...] = Field(description="The option value (a list for a several-of question).")
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return self.answer if isinstance(self.answer, tuple) else (self.answer,)
+
+
+class Recommendation(Strict):
+    """The profile's pre-screen: this tree is recommended when ``when`` holds, ``because`` …"""
+
+    tree: Id
+    when: Condition
+    because: str = Field(min_length=1, description="Why, in words the person will read: 'you will share …'.")
 
 
 class Option(Strict):
@@ -205,6 +176,9 @@ class QuestionNode(Tags):
     next: Id | None = None
     routes: tuple[Route, ...] = ()
     required: bool = False
+    known_from: tuple[KnownAnswer, ...] = Field(
+        default=(), description="Answers this question takes from other trees of the assessment without asking "
+                                "it: the first whose condition holds.")
 
     def option(self, value: str) -> Option | None:
         return next((o for o in self.options if o.value == value), None)
@@ -242,6 +216,9 @@ Node = Annotated[Union[QuestionNode, OutcomeNode], Field(discriminator="type")]
 
 class Tree(Strict):
     id: Id
+    kind: Literal["assessment", "profile"] = Field(
+        default="assessment", description="profile: the 'About this work' questions every assessment starts with; "
+                                          "other trees read its answers, and it recommends trees ('recommends').")
     title: str
     guideline: Id | None = None
     version: str
@@ -252,6 +229,8 @@ class Tree(Strict):
     licence: str = "CC BY 4.0"
     start: Id
     nodes: tuple[Node, ...] = Field(min_length=1)
+    recommends: tuple[Recommendation, ...] = Field(
+        default=(), description="For a profile: which trees the work needs, when, and why.")
     pinned_findings: dict[Id, Finding] = Field(
         default_factory=dict,
         description="Written by dpup, never by hand: the catalogue findings a pinned version used.",

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
+from dpup.engine.cross_refs import known_answer_problems
 from dpup.engine.findings import PINNED_KEY, named_findings, pinned_appendix, with_findings
 from dpup.engine.model import (
     AnswerKind,
@@ -25,6 +26,7 @@ from dpup.engine.model import (
     Tree,
     Verdict,
     Vocabulary,
+    split_ref,
 )
 from dpup.engine.problems import Problem
 from dpup.engine.tree_graph import check_graph
@@ -240,9 +242,13 @@ def _check_question(node: QuestionNode, tree: Tree, known: Known, report: _Repor
     for option in node.options:
         if isinstance(option.finding, Finding) and option.finding.id is None:
             _check_tags(node.id, option.finding, known, report)
+    for i, rule in enumerate(node.known_from):
+        for reason in known_answer_problems(node, rule):
+            report.add(node.id, reason, key=("known_from", i))
     for route in node.routes:
         for ref in route.when.references():
-            _check_reference(node.id, ref, tree, report)
+            if split_ref(ref)[0] is None:  # (another tree's question is checked once all are loaded)
+                _check_reference(node.id, ref, tree, report)
         for finding_id in route.when.findings_read():
             if known.check_references and finding_id not in known.findings:
                 report.add(node.id, f"a route condition asks whether finding '{finding_id}' was raised, but it is "

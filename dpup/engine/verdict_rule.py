@@ -15,7 +15,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import combinations
 
-from dpup.engine.model import Answer, AnswerKind, Condition, Finding, OutcomeNode, QuestionNode, Severity, Tree
+from dpup.engine.model import (
+    Answer,
+    AnswerKind,
+    Condition,
+    Finding,
+    OutcomeNode,
+    QuestionNode,
+    Severity,
+    Tree,
+    split_ref,
+)
 from dpup.engine.problems import Problem
 from dpup.engine.walk import holds, route_or_default
 
@@ -113,12 +123,11 @@ def _search(tree: Tree) -> list[Problem]:
             worse = worst
             if choice.worst and (worst is None or choice.worst.severity.rank > worst.severity.rank):
                 worse = choice.worst
-            following = route_or_default(node, choice.answer, lambda c: _holds(c, on_path, worse, now_on, facts))
-            if following is None:
-                continue
-            keep, keep_facts = answers_read.get(following, frozenset()), facts_read.get(following, frozenset())
-            kept = {k: _narrowed(a, k, includes_read.get(following)) for k, a in on_path.items() if k in keep}
-            todo.append((following, worse, kept, now_on & keep_facts, _Trail(node_id, choice.shown, trail)))
+            for following in _possible_next(node, choice.answer,
+                                            lambda c: _holds(c, on_path, worse, now_on, facts)):
+                keep, keep_facts = answers_read.get(following, frozenset()), facts_read.get(following, frozenset())
+                kept = {k: _narrowed(a, k, includes_read.get(following)) for k, a in on_path.items() if k in keep}
+                todo.append((following, worse, kept, now_on & keep_facts, _Trail(node_id, choice.shown, trail)))
     return list(problems.values())
 
 
@@ -142,18 +151,40 @@ def _narrowed(answer: Answer, node_id: str, includes: dict[str, frozenset[str]] 
     return Answer(value=tuple(v for v in answer.value if v in wanted))
 
 
-def _holds(condition: Condition, answers: dict, worst: _Worst | None, on: frozenset[int], facts: _Facts) -> bool:
+def _possible_next(node: QuestionNode, answer: Answer, test) -> list[str]:
+    """Where an answer can lead. A route that reads another tree's answer may or may not be taken
+    (that tree is not walked here), so both ways are followed: more paths than real, never fewer."""
+    found = []
+    for route in node.routes:
+        result = test(route.when)
+        if result is not False:
+            found.append(route.next)
+        if result is True:
+            return found
+    following = route_or_default(node, answer, lambda c: False)
+    return found + ([following] if following else [])
+
+
+def _holds(condition: Condition, answers: dict, worst: _Worst | None, on: frozenset[int],
+           facts: _Facts) -> bool | None:
+    """Whether the condition holds on this path: True, False, or None when it depends on another tree."""
     group = facts.of_condition.get(id(condition))
     if group is not None:
         return group in on
     if condition.worst is not None:
         return worst is not None and worst.severity.rank >= condition.worst.rank
     if condition.all is not None:
-        return all(_holds(c, answers, worst, on, facts) for c in condition.all)
+        results = [_holds(c, answers, worst, on, facts) for c in condition.all]
+        return False if False in results else (None if None in results else True)
     if condition.any is not None:
-        return any(_holds(c, answers, worst, on, facts) for c in condition.any)
+        results = [_holds(c, answers, worst, on, facts) for c in condition.any]
+        return True if True in results else (None if None in results else False)
     if condition.not_ is not None:
-        return not _holds(condition.not_, answers, worst, on, facts)
+        result = _holds(condition.not_, answers, worst, on, facts)
+        return None if result is None else not result
+    refs = condition.references()
+    if refs and split_ref(refs[0])[0]:
+        return None
     return holds(condition, answers)
 
 

@@ -102,6 +102,8 @@ class Step:
     node: QuestionNode
     answer: Answer
     findings: tuple[RaisedFinding, ...]
+    # Where the answer came from when the question was not asked: "about-this-work:who", say.
+    known_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,16 @@ class Walk:
     def is_complete(self) -> bool:
         return self.outcome is not None
 
+    @property
+    def facts(self) -> dict[str, Answer]:
+        """What this walk tells later trees of the assessment: its answers on the path, as "tree:question"."""
+        return {f"{self.tree.id}:{s.node.id}": s.answer for s in self.steps}
+
+    @property
+    def asked(self) -> list[Step]:
+        """The steps whose question was put to the person (not known from another tree)."""
+        return [s for s in self.steps if s.known_from is None]
+
     def step_for(self, node_id: str) -> Step | None:
         return next((s for s in self.steps if s.node.id == node_id), None)
 
@@ -132,22 +144,33 @@ class Walk:
         return ids[i - 1] if i > 0 else None
 
 
-def walk(tree: Tree, answers: Mapping[str, Answer]) -> Walk:
+def walk(tree: Tree, answers: Mapping[str, Answer], known: Mapping[str, Answer] | None = None) -> Walk:
+    """The path ``answers`` take through ``tree``. ``known`` holds what other trees of the same
+    assessment already answered, by "tree:question": a question that can take its answer from them
+    (``known_from``) is not asked, and routes may read them."""
+    known = known or {}
     steps: list[Step] = []
+    # What routes may read: the other trees' answers, then this tree's answers on the path so far
+    # (never answers left on other branches).
+    facts: dict[str, Answer] = dict(known)
     node = tree.node(tree.start)
     # Validated trees have no cycles, so a path is never longer than the number of nodes.
     for _ in range(len(tree.nodes) + 1):
         if isinstance(node, OutcomeNode) or node is None:
             break
-        answer = answers.get(node.id)
-        if answer is None or not answer_is_valid(node, answer):
-            break
-        steps.append(Step(node, answer, tuple(_findings(tree, node, answer))))
-        # Routes look only at answers on the path so far, never at answers left on other branches.
+        answer, source = given_answer(node, known)
+        if answer is None:
+            answer = answers.get(node.id)
+            if answer is None or not answer_is_valid(node, answer):
+                break
+        steps.append(Step(node, answer, tuple(_findings(tree, node, answer)), source))
+        facts[node.id] = answer
         raised = [f for s in steps for f in s.findings]
-        node = tree.node(next_node_id(node, answer, {s.node.id: s.answer for s in steps}, raised))
-    on_path = {s.node.id for s in steps}
-    unused = tuple(n for n in answers if n not in on_path and isinstance(tree.node(n), QuestionNode))
+        node = tree.node(next_node_id(node, answer, facts, raised))
+    # An answer of the person's own to a question that is now known from elsewhere is kept, unused:
+    # it counts again if the other tree's answer changes.
+    asked = {s.node.id for s in steps if s.known_from is None}
+    unused = tuple(n for n in answers if n not in asked and isinstance(tree.node(n), QuestionNode))
     return Walk(
         tree=tree,
         steps=tuple(steps),
@@ -155,6 +178,16 @@ def walk(tree: Tree, answers: Mapping[str, Answer]) -> Walk:
         outcome=node if isinstance(node, OutcomeNode) else None,
         unused=unused,
     )
+
+
+def given_answer(node: QuestionNode, known: Mapping[str, Answer]) -> tuple[Answer | None, str | None]:
+    """The answer another tree already gives this question, and the question it came from."""
+    for rule in node.known_from:
+        if holds(rule.when, known):
+            value = rule.values if node.kind == AnswerKind.SEVERAL_OF else rule.values[0]
+            source = next((ref if isinstance(ref, str) else ref.node for ref in rule.when.references()), None)
+            return Answer(value=value), source
+    return None, None
 
 
 def next_node_id(node: QuestionNode, answer: Answer, answers: Mapping[str, Answer],
