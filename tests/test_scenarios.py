@@ -11,7 +11,8 @@ import pytest
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from dpup import config
-from dpup.engine import load_library, parse_answer, walk
+from dpup.engine import load_library, parse_answer
+from dpup.engine.assessment import recommended, walk_assessment
 from dpup.engine.checklist import evaluate_checklist
 from dpup.engine.model import Verdict
 from dpup.engine.yamlfile import parse_yaml
@@ -23,6 +24,9 @@ LIBRARY = load_library(Path(config.TREES_DIR), Path(config.CONTENT_DIR))
 class Expect(BaseModel):
     model_config = ConfigDict(extra="forbid")
     verdict: Verdict | None = None
+    verdicts: dict[str, Verdict] = {}  # an assessment case: each tree's verdict
+    recommended: list[str] | None = None  # an assessment case: exactly the trees the pre-screen recommends
+    max_questions: int | None = None  # an assessment case: questions asked in all, the profile's included
     outcome: str | None = None
     findings: list[str] = []
     not_findings: list[str] = []
@@ -38,16 +42,26 @@ class Scenario(BaseModel):
     who: str
     tree: str | None = None
     checklist: str | None = None
-    answers: dict[str, str | list[str]]
+    # "About this work" answers: the tree's questions known from them are not asked (leave them out).
+    profile: dict[str, str | list[str]] = {}
+    # A whole assessment: each tree's answers, walked in order with the profile, as the web does.
+    assessment: dict[str, dict[str, str | list[str]]] = {}
+    answers: dict[str, str | list[str]] = {}
     reasons: dict[str, str] = {}
     expect: Expect
     source: str = Field(min_length=10)
 
     @model_validator(mode="after")
     def _one_subject(self):
-        if (self.tree is None) == (self.checklist is None):
-            raise ValueError("a scenario names exactly one of 'tree' or 'checklist'")
+        if sum(bool(x) for x in (self.tree, self.checklist, self.assessment)) != 1:
+            raise ValueError("a scenario names exactly one of 'tree', 'checklist' or 'assessment'")
         return self
+
+    def answers_by_tree(self) -> dict[str, dict[str, str | list[str]]]:
+        found = dict(self.assessment) if self.assessment else {self.tree: self.answers}
+        if self.profile:
+            found[LIBRARY.profile.id] = self.profile
+        return found
 
 
 def _load() -> list[tuple[str, Scenario]]:
@@ -67,37 +81,57 @@ def test_the_suite_is_broad():
     scenarios = [s for _, s in CASES]
     assert len(scenarios) >= 25
     assert len({s.id for s in scenarios}) == len(scenarios), "scenario ids must be unique"
-    assert {s.tree for s in scenarios if s.tree} >= set(LIBRARY.trees)
+    assert {s.tree for s in scenarios if s.tree} >= {t for t in LIBRARY.trees if t != getattr(LIBRARY.profile, "id", "")}
     assert {s.checklist for s in scenarios if s.checklist} >= set(LIBRARY.checklists)
     assert any(s.expect.verdict == Verdict.STOP for s in scenarios)
 
 
 @pytest.mark.parametrize("name,scenario", CASES, ids=[name for name, _ in CASES])
 def test_scenario(name, scenario: Scenario):
-    subject = scenario.tree or scenario.checklist
-    problems = [str(p) for p in LIBRARY.problems if Path(p.file).stem == subject]
+    subjects = [scenario.checklist] if scenario.checklist else list(scenario.answers_by_tree())
+    problems = [str(p) for p in LIBRARY.problems if Path(p.file).stem in subjects]
     assert not problems, "\n".join(problems)
     if scenario.checklist:
         _check_checklist(scenario)
         return
-    tree = LIBRARY.trees[scenario.tree]
-    answers = {}
-    for node_id, value in scenario.answers.items():
-        node = tree.node(node_id)
-        assert node is not None and hasattr(node, "prompt"), f"{node_id} is not a question of {tree.id}"
-        answers[node_id] = parse_answer(node, value, reason=scenario.reasons.get(node_id, ""))
-    result = walk(tree, answers)
-    assert result.is_complete, f"the answers stop at '{result.current.id}' before an outcome"
-    assert not result.unused, f"answers not on the path: {', '.join(result.unused)}"
+    walks = walk_scenario(scenario)
     expect = scenario.expect
-    raised = {f.id for f in result.findings}
-    if expect.verdict:
-        assert result.outcome.verdict == expect.verdict, f"ended at '{result.outcome.id}'"
-    if expect.outcome:
-        assert result.outcome.id == expect.outcome
+    raised = {f.id for w in walks.values() for f in w.findings}
+    if scenario.tree:
+        result = walks[scenario.tree]
+        if expect.verdict:
+            assert result.outcome.verdict == expect.verdict, f"ended at '{result.outcome.id}'"
+        if expect.outcome:
+            assert result.outcome.id == expect.outcome
+        assert set(expect.links) <= set(result.outcome.links)
+    for tree_id, verdict in expect.verdicts.items():
+        assert walks[tree_id].outcome.verdict == verdict, f"{tree_id} ended at '{walks[tree_id].outcome.id}'"
     assert set(expect.findings) <= raised, f"missing findings; raised: {sorted(raised)}"
     assert not set(expect.not_findings) & raised, f"raised: {sorted(raised)}"
-    assert set(expect.links) <= set(result.outcome.links)
+    if expect.recommended is not None:
+        profile = LIBRARY.profile
+        assert sorted(recommended(profile, walks[profile.id])) == sorted(expect.recommended)
+    if expect.max_questions is not None:
+        asked = sum(len(w.asked) for w in walks.values())
+        assert asked <= expect.max_questions, f"{asked} questions asked"
+
+
+def walk_scenario(scenario: Scenario) -> dict:
+    """Every tree of the case walked as one assessment: the profile first, then each tree with what
+    the trees before it answered. Each walk must reach its outcome using every answer given."""
+    trees, answers = {}, {}
+    for tree_id, given in scenario.answers_by_tree().items():
+        tree = trees[tree_id] = LIBRARY.trees[tree_id]
+        answers[tree_id] = {}
+        for node_id, value in given.items():
+            node = tree.node(node_id)
+            assert node is not None and hasattr(node, "prompt"), f"{node_id} is not a question of {tree_id}"
+            answers[tree_id][node_id] = parse_answer(node, value, reason=scenario.reasons.get(node_id, ""))
+    walks = walk_assessment(trees, answers)
+    for tree_id, result in walks.items():
+        assert result.is_complete, f"{tree_id}: the answers stop at '{result.current.id}' before an outcome"
+        assert not result.unused, f"{tree_id}: answers not on the path (or known already): {', '.join(result.unused)}"
+    return walks
 
 
 def _check_checklist(scenario: Scenario) -> None:
