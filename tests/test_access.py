@@ -65,6 +65,9 @@ MATRIX = [
      expect(403, anonymous=LOGIN, administrator=404, privacy_officer=404)),
     ("assessments.details", "GET", "/assessments/{own}/details", expect(403, anonymous=LOGIN, privacy_officer=200)),
     ("assessments.details", "GET", "/assessments/{other}/details", expect(403, anonymous=LOGIN, privacy_officer=404)),
+    # (the test library has no "About this work" profile, so no assessment of it has a pre-screen: 404)
+    ("scope.choose", "GET", "/assessments/{own}/trees", expect(403, anonymous=LOGIN, privacy_officer=404)),
+    ("scope.choose", "GET", "/assessments/{other}/trees", expect(403, anonymous=LOGIN, privacy_officer=404)),
     ("assessments.delete", "GET", "/assessments/{own}/delete", expect(403, anonymous=LOGIN, privacy_officer=200)),
     ("assessments.delete", "GET", "/assessments/{other}/delete", expect(403, anonymous=LOGIN, privacy_officer=404)),
     ("assessments.submit", "POST", "/assessments/{other}/submit", expect(403, anonymous=LOGIN, privacy_officer=404)),

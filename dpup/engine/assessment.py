@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from dpup.engine.model import Answer, Recommendation, Tree
+from dpup.engine.model import Answer, Tree
 from dpup.engine.walk import Walk, holds, walk
 
 PROFILE = "profile"
@@ -51,7 +51,7 @@ def walk_order(trees: Mapping[str, Tree]) -> list[str]:
 def walk_assessment(trees: Mapping[str, Tree], answers: Mapping[str, Mapping[str, Answer]],
                     only: Iterable[str] | None = None) -> dict[str, Walk]:
     """Every tree's walk (or only those named in ``only``, and the trees they read), by tree id."""
-    wanted = None if only is None else _with_what_they_read(trees, set(only))
+    wanted = None if only is None else with_what_they_read(trees, set(only))
     known: dict[str, Answer] = {}
     walks: dict[str, Walk] = {}
     for tree_id in walk_order(trees):
@@ -62,7 +62,8 @@ def walk_assessment(trees: Mapping[str, Tree], answers: Mapping[str, Mapping[str
     return walks
 
 
-def _with_what_they_read(trees: Mapping[str, Tree], wanted: set[str]) -> set[str]:
+def with_what_they_read(trees: Mapping[str, Tree], wanted: set[str]) -> set[str]:
+    """``wanted`` and every tree they read, directly or through another."""
     todo, found = list(wanted), set()
     while todo:
         tree_id = todo.pop()
@@ -79,12 +80,8 @@ def recommended(profile: Tree, profile_walk: Walk) -> dict[str, str]:
     answers = {s.node.id: s.answer for s in profile_walk.steps}
     reasons: dict[str, list[str]] = {}
     for rule in profile.recommends:
-        if _applies(rule, answers):
+        if holds(rule.when, answers):
             reasons.setdefault(rule.tree, [])
             if rule.because not in reasons[rule.tree]:
                 reasons[rule.tree].append(rule.because)
     return {tree_id: " ".join(because) for tree_id, because in reasons.items()}
-
-
-def _applies(rule: Recommendation, answers: Mapping[str, Answer]) -> bool:
-    return holds(rule.when, answers)

@@ -136,8 +136,9 @@ class Walk:
         return next((s for s in self.steps if s.node.id == node_id), None)
 
     def previous(self, node_id: str | None) -> str | None:
-        """The question asked before ``node_id`` (or before the outcome, if None)."""
-        ids = [s.node.id for s in self.steps]
+        """The question asked before ``node_id`` (or before the outcome, if None); questions known from
+        another tree are passed over, as they were never put to the person."""
+        ids = [s.node.id for s in self.asked]
         if node_id is None or node_id not in ids:
             return ids[-1] if ids else None
         i = ids.index(node_id)

@@ -130,7 +130,7 @@ def render_markdown(report: Report) -> str:
     add([""])
 
     add(["## Appendix: every answer", ""])
-    for s in report.sections:
+    for s in report.answer_sections:
         add([f"### {inline(s.title)}", "", f"Version {inline(s.version)}, `{s.content_hash}`.", ""])
         for n, row in enumerate(s.answers, start=1):
             add(_answer(n, row))
@@ -217,5 +217,6 @@ def _answer(n: int, row) -> list[str]:
     else:
         lines += [f"    **Answer:** {text(row.answer, '    ').lstrip()}", ""]
     lines += _labelled("Reason", row.reason, "    ")
+    lines += _labelled("From", row.source, "    ")
     lines += _labelled("Note", row.note, "    ")
     return lines

@@ -54,7 +54,14 @@ def build_report(library: Library, assessment: Assessment, zone_name: str | None
     today = today or local_today(zone_name)
     sections, served, raised = [], {"principles": set(), "guidelines": set()}, []
     walked = progress(library, assessment)
+    profile = None
     for item in walked:
+        if item.tree.kind == "profile":  # facts about the work, read by the trees: answers, no verdict
+            profile = TreeSection(
+                tree_id=item.tree.id, title=item.tree.title, version=item.tree.version,
+                content_hash=item.pinned.content_hash, complete=item.walk.is_complete, outcome=None,
+                answers=tuple(_answer_row(s.node, s.answer) for s in item.walk.steps), unused=(), findings=())
+            continue
         raised += [(item.tree, f) for f in item.walk.findings]
         for step in item.walk.steps:
             served["principles"].update(step.node.principles or item.tree.principles)
@@ -63,7 +70,7 @@ def build_report(library: Library, assessment: Assessment, zone_name: str | None
             tree_id=item.tree.id, title=item.tree.title, version=item.tree.version,
             content_hash=item.pinned.content_hash, complete=item.walk.is_complete,
             outcome=_outcome(library, item.walk.outcome),
-            answers=tuple(_answer_row(s.node, s.answer) for s in item.walk.steps),
+            answers=tuple(_answer_row(s.node, s.answer, _source(library, s)) for s in item.walk.steps),
             unused=tuple(_answer_row(item.tree.node(n), a) for n, a in _unused(assessment, item)),
             findings=tuple(_finding_rows(library, [(t, f) for t, f in raised if t is item.tree], {})),
         ))
@@ -88,10 +95,13 @@ def build_report(library: Library, assessment: Assessment, zone_name: str | None
                                 for t in vocab.guidelines),
         sections=tuple(sections),
         findings=tuple(findings),
+        profile=profile,
         public_id=assessment.public_id,
         assessed_by=_assessed_by(assessment),
         submitted_by=assessment.submitted_by.name if assessment.submitted_by else "",
-        trees_used=tuple(TreeUsed(s.title, s.tree_id, s.version, s.content_hash, s.status) for s in sections),
+        trees_used=tuple(TreeUsed(s.title, s.tree_id, s.version, s.content_hash,
+                                  s.status if s is not profile else ("Answered" if s.complete else "Not finished"))
+                         for s in ((profile,) if profile else ()) + tuple(sections)),
         by_severity=tuple(
             SeverityGroup(sev, vocab.label(sev), len(group), tuple(group))
             for sev in reversed(Severity)
@@ -237,9 +247,17 @@ def _finding_row(library: Library, group: list[tuple], items: dict[str, ActionIt
     )
 
 
-def _answer_row(node: QuestionNode, answer) -> AnswerRow:
+def _answer_row(node: QuestionNode, answer, source: str = "") -> AnswerRow:
     values = tuple((node.option(v).display if node.option(v) else v) for v in answer.values)
-    return AnswerRow(node.prompt, "\n".join(values), answer.note, answer.reason, values)
+    return AnswerRow(node.prompt, "\n".join(values), answer.note, answer.reason, values, source)
+
+
+def _source(library: Library, step) -> str:
+    """Where an answer came from when the question was not asked: the title of that part."""
+    if not step.known_from:
+        return ""
+    tree = library.trees.get(step.known_from.rpartition(":")[0])
+    return tree.title if tree else step.known_from.rpartition(":")[0]
 
 
 def _outcome(library: Library, node: OutcomeNode | None) -> OutcomeRow | None:

@@ -177,7 +177,7 @@ def _appendix(report: Report) -> list[Flowable]:
     out: list[Flowable] = [PageBreak(), Heading("Appendix: every answer", "h1", level=0),
                            _t("Each answer on the path taken, with its reason and note, as recorded. "
                               "Answers given on branches no longer in use are listed after each tree.")]
-    for s in report.sections:
+    for s in report.answer_sections:
         out += [Heading(s.title, "h2", level=1), _t(f"Version {s.version} · {s.content_hash} · {s.status}", "small")]
         out += _answers(s.answers) or [_t("No answers yet.")]
         if s.unused:
@@ -196,6 +196,8 @@ def _answers(rows) -> list[Flowable]:
             out.append(_t(row.answer, "answer", label="Answer:"))
         if row.reason:
             out.append(_t(row.reason, "answer", label="Reason:"))
+        if row.source:
+            out.append(_t(row.source, "answer", label="From:"))
         if row.note:
             out.append(_t(row.note, "answer", label="Note:"))
     return out

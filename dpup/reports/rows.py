@@ -45,6 +45,7 @@ class AnswerRow:
     note: str = ""
     reason: str = ""
     values: tuple[str, ...] = ()  # each option chosen, for a list
+    source: str = ""  # the part of the assessment it was taken from, when the question was not asked
 
     @property
     def several(self) -> bool:
@@ -213,8 +214,9 @@ class Report:
     severity_counts: tuple[tuple[str, int], ...]
     principle_ratings: tuple[Rating, ...]
     guideline_ratings: tuple[Rating, ...]
-    sections: tuple[TreeSection, ...]
+    sections: tuple[TreeSection, ...]  # the assessed trees, each with its outcome
     findings: tuple[FindingRow, ...]
+    profile: TreeSection | None = None  # the "About this work" answers, which have no outcome of their own
     public_id: str = ""
     assessed_by: str = ""
     submitted_by: str = ""  # who last submitted it for review, when it has been
@@ -262,6 +264,11 @@ class Report:
             ("Last changed", self.updated_text),
             ("Report made", self.generated_text),
         )
+
+    @property
+    def answer_sections(self) -> tuple[TreeSection, ...]:
+        """Every part with answers, for the appendix: the profile first."""
+        return ((self.profile,) if self.profile else ()) + self.sections
 
     @property
     def decision_text(self) -> str:

@@ -176,7 +176,7 @@ def render_record_docx(report: Report) -> bytes:
     for h in report.history:
         d.bullet(f"{h.who} · {h.what}", f"{h.when}:")
     d.heading("Appendix: every answer", 1)
-    for s in report.sections:
+    for s in report.answer_sections:
         d.heading(s.title, 2)
         for n, row in enumerate(s.answers, start=1):
             d.para(row.question, f"{n}.")
@@ -188,6 +188,8 @@ def render_record_docx(report: Report) -> bytes:
                 d.para(row.answer, "Answer:")
             if row.reason:
                 d.para(row.reason, "Reason:")
+            if row.source:
+                d.para(row.source, "From:")
             if row.note:
                 d.para(row.note, "Note:")
     d.para(report.disclaimer)

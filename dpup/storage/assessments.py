@@ -8,7 +8,8 @@ from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from dpup.engine import Answer, Library, Tree, Walk, walk
+from dpup.engine import Answer, Library, Tree, Walk
+from dpup.engine.assessment import trees_read, walk_assessment, with_what_they_read
 from dpup.engine.library import tree_from_text
 from dpup.storage import audit
 from dpup.storage.db import db
@@ -40,9 +41,13 @@ def target(assessment: Assessment) -> str:
 
 
 def start_assessment(library: Library, user: User, initiative: str, description: str,
-                     tree_ids: list[str]) -> Assessment:
+                     tree_ids: list[str], with_profile: bool = False) -> Assessment:
+    """A new draft covering ``tree_ids``; ``with_profile`` starts it with the library's "About this
+    work" questions, whose answers then recommend the trees (``choose_trees``)."""
     assessment = Assessment(organisation_id=user.organisation_id, organisation_name=user.organisation.name,
                             created_by=user, initiative=initiative, description=description)
+    if with_profile and library.profile is not None:
+        tree_ids = [library.profile.id, *tree_ids]
     for position, tree_id in enumerate(dict.fromkeys(tree_ids)):  # each tree once, however often it was sent
         version = pin_version(library.trees[tree_id])
         assessment.trees.append(AssessmentTree(tree_id=tree_id, content_hash=version.content_hash, position=position))
@@ -69,8 +74,8 @@ _ASSESSMENT = (select(Assessment)
                .where(Assessment.public_id == bindparam("public_id"),
                       Assessment.organisation_id == bindparam("organisation_id"))
                .options(joinedload(Assessment.trees)))  # which trees it covers: a few rows, always read
-_TREE_ANSWERS = select(AnswerRecord).where(AnswerRecord.assessment_id == bindparam("assessment_id"),
-                                           AnswerRecord.tree_id == bindparam("tree_id"))
+_TREES_ANSWERS = select(AnswerRecord).where(AnswerRecord.assessment_id == bindparam("assessment_id"),
+                                            AnswerRecord.tree_id.in_(bindparam("tree_ids", expanding=True)))
 
 
 def get_assessment(public_id: str, organisation_id: int) -> Assessment | None:
@@ -114,12 +119,19 @@ def engine_answers(assessment: Assessment, tree_id: str) -> dict[str, Answer]:
 
 
 def answer_records(assessment: Assessment, tree_id: str) -> dict[str, AnswerRecord]:
-    """One tree's answers by node id. A question page needs only its own tree's, so unless every
-    answer is loaded already, read just that tree's rows (a whole assessment can have hundreds)."""
+    return _records(assessment, [tree_id]).get(tree_id, {})
+
+
+def _records(assessment: Assessment, tree_ids) -> dict[str, dict[str, AnswerRecord]]:
+    """Some trees' answers, by tree and node id. A question page needs only its own tree's and the
+    trees it reads, so unless every answer is loaded already, read just those rows in one query (a
+    whole assessment can have hundreds)."""
     if "answers" not in inspect(assessment).unloaded:
-        return assessment.answers_for(tree_id)
-    rows = db.session.scalars(_TREE_ANSWERS, {"assessment_id": assessment.id, "tree_id": tree_id})
-    return {record.node_id: record for record in rows}
+        return {tree_id: assessment.answers_for(tree_id) for tree_id in tree_ids}
+    found: dict[str, dict[str, AnswerRecord]] = {tree_id: {} for tree_id in tree_ids}
+    for record in db.session.scalars(_TREES_ANSWERS, {"assessment_id": assessment.id, "tree_ids": list(tree_ids)}):
+        found[record.tree_id][record.node_id] = record
+    return found
 
 
 def to_answer(record: AnswerRecord) -> Answer:
@@ -137,20 +149,27 @@ class TreeProgress:
 
 
 def progress(library: Library, assessment: Assessment) -> list[TreeProgress]:
+    """Every tree's walk, in the assessment's order, each knowing what the trees before it answered."""
     assessment.answers  # every tree's answers, in one query  # noqa: B018
-    return [_progress(library, assessment, pinned) for pinned in assessment.trees]
+    return _walked(library, assessment, None)
 
 
 def tree_progress(library: Library, assessment: Assessment, tree_id: str) -> TreeProgress | None:
-    """Just one tree's walk: a question page needs no other."""
-    pinned = next((p for p in assessment.trees if p.tree_id == tree_id), None)
-    return _progress(library, assessment, pinned) if pinned else None
+    """One tree's walk: a question page needs no other, except the trees it reads (the profile)."""
+    if not any(p.tree_id == tree_id for p in assessment.trees):
+        return None
+    return next(item for item in _walked(library, assessment, tree_id) if item.tree.id == tree_id)
 
 
-def _progress(library: Library, assessment: Assessment, pinned: AssessmentTree) -> TreeProgress:
-    tree = tree_for(library, pinned)
-    answers = engine_answers(assessment, pinned.tree_id)
-    return TreeProgress(pinned, tree, walk(tree, answers), answers)
+def _walked(library: Library, assessment: Assessment, only: str | None) -> list[TreeProgress]:
+    pinned = {p.tree_id: p for p in assessment.trees}
+    trees = {tree_id: tree_for(library, p) for tree_id, p in pinned.items()}
+    wanted = with_what_they_read(trees, {only}) if only else set(trees)
+    needed = [t for t in trees if t in wanted]
+    records = _records(assessment, needed)
+    answers = {tid: {node_id: to_answer(r) for node_id, r in rows.items()} for tid, rows in records.items()}
+    walks = walk_assessment({t: trees[t] for t in needed}, answers)
+    return [TreeProgress(pinned[t], trees[t], walks[t], answers[t]) for t in pinned if t in walks]
 
 
 def save_answer(assessment: Assessment, tree_id: str, node_id: str, answer: Answer, seen_version: int,
@@ -176,7 +195,43 @@ def save_answer(assessment: Assessment, tree_id: str, node_id: str, answer: Answ
     if library is not None:
         from dpup.storage.actions import sync  # (actions builds on this module)
 
-        sync(library, assessment, actor.email, tree_id)
+        # An answer other trees read (the profile's, say) can change their paths and findings too.
+        read_by_others = any(tree_id in trees_read(tree_for(library, p)) for p in assessment.trees)
+        sync(library, assessment, actor.email, None if read_by_others else tree_id)
+    _commit_change(assessment)
+
+
+def choose_trees(library: Library, assessment: Assessment, actor: User, chosen: set[str], reasons: dict[str, str],
+                 offered: dict[str, str], seen_version: int) -> None:
+    """Set the trees the assessment covers after the pre-screen. ``offered`` maps every tree offered
+    to what recommended it ("" if nothing did); ``reasons`` holds the person's reason for each choice
+    that differs from the recommendation. A dropped tree's answers are kept, unused, so adding it
+    back brings them back."""
+    if assessment.status not in EDITABLE:
+        raise NotEditable()
+    if assessment.version != seen_version:
+        raise ConflictError()
+    before = assessment.scope
+    assessment.scope = {tree_id: {"recommended": because, "chosen": tree_id in chosen,
+                                  "reason": reasons.get(tree_id, "")}
+                        for tree_id, because in offered.items()}
+    pinned = {p.tree_id: p for p in assessment.trees}
+    for tree_id, p in pinned.items():
+        if tree_id in offered and tree_id not in chosen:
+            assessment.trees.remove(p)
+    position = max((p.position for p in assessment.trees), default=-1)
+    for tree_id in offered:
+        if tree_id in chosen and tree_id not in pinned:
+            position += 1
+            version = pin_version(library.trees[tree_id])
+            assessment.trees.append(AssessmentTree(tree_id=tree_id, content_hash=version.content_hash,
+                                                   position=position))
+    audit.record(actor.email, "trees_chosen", assessment.organisation_id, target(assessment),
+                 before={"scope": before}, after={"scope": assessment.scope})
+    db.session.flush()
+    from dpup.storage.actions import sync  # (actions builds on this module)
+
+    sync(library, assessment, actor.email)
     _commit_change(assessment)
 
 
@@ -272,6 +327,7 @@ def new_version(assessment: Assessment, actor: User) -> Assessment:
             due=item.due, status=item.status, reason=item.reason, note=item.note))
     copy.recommendation, copy.decision_sought = assessment.recommendation, assessment.decision_sought
     copy.lead_findings = list(assessment.lead_findings or [])
+    copy.scope = dict(assessment.scope) if assessment.scope is not None else None
     db.session.add(copy)
     db.session.flush()
     audit.record(actor.email, "assessment_new_version", assessment.organisation_id, target(copy),

@@ -210,6 +210,9 @@ class Assessment(db.Model):
     recommendation: Mapped[str] = mapped_column(Text, default="", server_default="")
     decision_sought: Mapped[str] = mapped_column(Text, default="", server_default="")
     lead_findings: Mapped[list] = mapped_column(JSON, default=list)
+    # The pre-screen: {tree id: {"recommended": why or "", "chosen": bool, "reason": the person's why}},
+    # for every tree offered. None until chosen (and for assessments started with trees ticked directly).
+    scope: Mapped[dict | None] = mapped_column(JSON, nullable=True)
 
     organisation: Mapped[Organisation] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])

@@ -39,12 +39,13 @@ from dpup.storage.transfer_checks import TransferError, check_consistency, check
 __all__ = ["TransferError", "export_organisation", "import_organisation", "parse_export"]
 
 EXPORT_FORMAT = "dpup-export"
-EXPORT_VERSION = 4
+EXPORT_VERSION = 5
 # Version 2 added who submitted each assessment (``submitted_by``); version 3 lets a person's ``role``
 # name several roles, space-separated ("administrator privacy_officer"); version 4 adds the action
 # items and the privacy officer's words for the board brief. Older files still import: their action
-# items are made from their findings as they are imported, as viewing the report would.
-READABLE_VERSIONS = (1, 2, 3, 4)
+# items are made from their findings as they are imported, as viewing the report would. Version 5
+# adds which trees the pre-screen recommended and which were chosen, and why (``scope``).
+READABLE_VERSIONS = (1, 2, 3, 4, 5)
 MAX_TEXT = 100_000
 # As the forms limit them (dpup/web/action_forms.py): an import stores nothing the forms would refuse.
 MAX_WORDS = 2000
@@ -53,6 +54,14 @@ MAX_LEAD_FINDINGS = 7
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_max_length=MAX_TEXT)
+
+
+class ScopeOut(_Strict):
+    """One tree the pre-screen offered: why it was recommended, whether it was chosen, and why."""
+
+    recommended: str = Field(max_length=MAX_WORDS)
+    chosen: bool
+    reason: str = Field(max_length=MAX_WORDS)
 
 
 class TreeVersionOut(_Strict):
@@ -145,6 +154,7 @@ class AssessmentOut(_Strict):
     decision_sought: str = Field(default="", max_length=MAX_WORDS)
     recommendation: str = Field(default="", max_length=MAX_WORDS)
     lead_findings: list[str] = Field(default=[], max_length=MAX_LEAD_FINDINGS)
+    scope: dict[str, ScopeOut] | None = Field(default=None, max_length=50)
 
 
 class OrganisationOut(_Strict):
@@ -199,6 +209,7 @@ def _export_assessment(a: Assessment, by_id: dict[int, str]) -> dict:
         "actions": [_action_out(item) for item in sorted(a.actions, key=lambda i: i.id)],
         "decision_sought": a.decision_sought or "", "recommendation": a.recommendation or "",
         "lead_findings": list(a.lead_findings or []),
+        "scope": a.scope,
     }
 
 
@@ -293,6 +304,7 @@ def _add_assessment(library: Library, organisation: Organisation, item: Assessme
         previous_id=previous.id if previous else None, created_by=creator, submitted_by=submitter,
         decision_sought=item.decision_sought, recommendation=item.recommendation,
         lead_findings=list(item.lead_findings),
+        scope={k: v.model_dump() for k, v in item.scope.items()} if item.scope is not None else None,
     )
     for pinned in item.trees:
         assessment.trees.append(AssessmentTree(**pinned.model_dump()))

@@ -52,6 +52,20 @@ class StartForm(DetailsForm):
                                validators=[DataRequired("Choose at least one assessment.")])
 
 
+class ProfileStartForm(DetailsForm):
+    """With an "About this work" profile, the trees are recommended from its answers, not ticked here."""
+
+    version = None
+
+
+class TreesForm(FlaskForm):
+    """The pre-screen: the trees to cover. Each one's reason field is read by name ("reason-<tree id>")."""
+
+    trees = MultiCheckboxField("Which assessments will you do?",
+                               validators=[DataRequired("Choose at least one assessment.")])
+    version = HiddenField()
+
+
 def _optional_text():
     return [Optional(), _at_most(MAX_TEXT)]
 

@@ -14,7 +14,16 @@ from dpup.storage import waiting
 from dpup.storage.models import Assessment, Status
 from dpup.web import kept_forms
 from dpup.web.auth import can, requires
-from dpup.web.forms import ActionForm, DetailsForm, ReviewForm, StartForm, needs_reason, question_form, raises_action
+from dpup.web.forms import (
+    ActionForm,
+    DetailsForm,
+    ProfileStartForm,
+    ReviewForm,
+    StartForm,
+    needs_reason,
+    question_form,
+    raises_action,
+)
 from dpup.web.views.main import assessable_trees, library
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
@@ -43,16 +52,22 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @requires("assessments.edit")
 def new():
-    form = StartForm()
-    form.trees.choices = [SelectChoice(t.id, t.title) for t in assessable_trees()]
-    if request.method == "GET" and request.args.get("tree"):
-        form.trees.data = request.args.getlist("tree")
+    """Name the work. With an "About this work" profile in the library, its questions come next and
+    recommend the trees; without one, the trees are ticked here."""
+    profile = library().profile
+    form = ProfileStartForm() if profile else StartForm()
+    if not profile:
+        form.trees.choices = [SelectChoice(t.id, t.title) for t in assessable_trees()]
+        if request.method == "GET" and request.args.get("tree"):
+            form.trees.data = request.args.getlist("tree")
     if form.validate_on_submit():
         assessment = store.start_assessment(library(), current_user, form.initiative.data.strip(),
-                                            (form.description.data or "").strip(), form.trees.data)
+                                            (form.description.data or "").strip(),
+                                            [] if profile else form.trees.data, with_profile=True)
         first = assessment.trees[0].tree_id
         return redirect(url_for(".tree", public_id=assessment.public_id, tree_id=first))
-    return render_template("assessments/new.html", form=form, trees=assessable_trees()), 200 if not form.errors else 400
+    return render_template("assessments/new.html", form=form, trees=assessable_trees(), profile=profile), \
+        200 if not form.errors else 400
 
 
 def _load(public_id: str) -> Assessment:
@@ -98,6 +113,7 @@ def _show(assessment: Assessment, review_form: ReviewForm, status: int = 200):
     progress = store.progress(library(), assessment)
     return render_template("assessments/show.html", assessment=assessment, action_form=ActionForm(),
                            review_form=review_form, progress=progress, status=Status(assessment.status),
+                           library=library(),
                            needs_another_approver=store.needs_another_approver(assessment, current_user),
                            changes_asked=(waiting.last_decision(assessment, Status.CHANGES_REQUESTED)
                                           if assessment.status == Status.CHANGES_REQUESTED else None),
@@ -221,6 +237,8 @@ def tree(public_id: str, tree_id: str):
     item = _tree_progress(assessment, tree_id)
     if item.walk.current is not None:
         return redirect(url_for(".question", public_id=public_id, tree_id=tree_id, node_id=item.walk.current.id))
+    if item.tree.kind == "profile" and assessment.scope is None and assessment.status in store.EDITABLE:
+        return redirect(url_for("scope.choose", public_id=public_id))  # the profile is done: now the trees
     return redirect(url_for(".summary", public_id=public_id, tree_id=tree_id))
 
 
@@ -232,7 +250,13 @@ def question(public_id: str, tree_id: str, node_id: str):
     node = item.tree.node(node_id)
     if not isinstance(node, QuestionNode):
         abort(404)
-    on_path = item.walk.step_for(node_id) is not None or item.walk.current == node
+    step = item.walk.step_for(node_id)
+    if step is not None and step.known_from:  # answered by another tree: change it there
+        source_tree, _, source_node = step.known_from.rpartition(":")
+        flash("That answer comes from an earlier part of this assessment. Change it here, and every part "
+              "that uses it follows.")
+        return redirect(url_for(".question", public_id=public_id, tree_id=source_tree, node_id=source_node))
+    on_path = step is not None or item.walk.current == node
     if not on_path:
         flash("That question is not on the path your answers take. Here is where you are up to.")
         return redirect(url_for(".tree", public_id=public_id, tree_id=tree_id))
@@ -298,7 +322,7 @@ def _of_about(item, node_id: str) -> tuple[int, bool]:
 
 
 def _position(walk, node_id: str) -> int:
-    ids = [s.node.id for s in walk.steps]
+    ids = [s.node.id for s in walk.asked]
     return ids.index(node_id) + 1 if node_id in ids else len(ids) + 1
 
 

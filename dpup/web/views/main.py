@@ -27,7 +27,7 @@ def trees_in_guideline_order():
 
 
 def assessable_trees():
-    return [t for t in trees_in_guideline_order() if t.id != NAVIGATOR]
+    return [t for t in trees_in_guideline_order() if t.id != NAVIGATOR and t.kind != "profile"]
 
 
 @bp.get("/")
