@@ -335,15 +335,48 @@ def prepare(base: str, env: dict, assessments: int) -> dict:
         status, url, page = browser.open("/assessments/new", {
             "csrf_token": browser.token(page), "organisation": "Bench Trust",
             "initiative": f"Benchmark initiative {i + 1}", "description": "", "trees": TREE})
-        match = re.search(r"(/assessments/[\w-]+/trees/[\w-]+/questions/[\w-]+)$", url)
+        url, page = answer_profile(browser, url, page)
+        match = re.search(r"(/assessments/[\w-]+/trees/[\w-]+/questions/([\w-]+))$", url)
         if status != 200 or not match:
             raise SystemExit(f"set-up: starting an assessment ended at {status} {url}")
-        paths.append(f"/assessments/{match.group(1).split('/')[2]}/trees/{TREE}/questions/{node_id}")
+        paths.append(match.group(1))
+        if match.group(2) != node_id:  # the first question asked is not the tree's first: a known one was skipped
+            value = re.search(r'<input[^>]*name="answer"[^>]*value="([^"]*)"', page)
+            answer = {"answer": value.group(1) if value else "We need it to deliver the service we were funded for."}
     status, _, page = browser.open(paths[0])  # the session now holds the CSRF secret: one cookie for all
     if status != 200 or "csrf_token" not in page:
         raise SystemExit(f"set-up: the question page answered {status}")
     return {"cookie": browser.cookie_header(), "paths": paths,
             "answer": urllib.parse.urlencode(answer), "logged_in": login is not None}
+
+
+def answer_profile(browser: Browser, url: str, page: str) -> tuple[str, str]:
+    """With an "About this work" profile, a new assessment starts there: answer each of its questions
+    with its first option, choose the benchmark's tree on the pre-screen, and go to that tree's first
+    question. The question page then reads the profile, as every real one does."""
+    while re.search(r"/trees/[\w-]+/questions/[\w-]+$", url) and f"/trees/{TREE}/" not in url:
+        value = re.search(r'<input[^>]*name="answer"[^>]*value="([^"]*)"', page)
+        fields = {"csrf_token": browser.token(page), "version": _field(page, "version"),
+                  "answer": value.group(1) if value else "Benchmark answer."}
+        status, url, page = browser.open(_path(browser, url), fields)
+        if status != 200:
+            raise SystemExit(f"set-up: answering the profile ended at {status} {url}")
+    if url.endswith("/trees"):  # the pre-screen
+        fields = {"csrf_token": browser.token(page), "version": _field(page, "version"), "trees": TREE,
+                  f"reason-{TREE}": "The benchmark assesses this tree."}
+        status, url, page = browser.open(_path(browser, url), fields)
+        public_id = _path(browser, url).split("/")[2]
+        status, url, page = browser.open(f"/assessments/{public_id}/trees/{TREE}")
+    return url, page
+
+
+def _path(browser: Browser, url: str) -> str:
+    return url[len(browser.base):] if url.startswith(browser.base) else url
+
+
+def _field(page: str, name: str) -> str:
+    match = re.search(rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"', page)
+    return match.group(1) if match else ""
 
 
 # ---------------------------------------------------------------- load
