@@ -120,10 +120,17 @@ def test_the_profile_comes_first_and_recommends_the_trees_with_reasons(client):
     refused = choose(client, public_id, {"trees": []})
     assert refused.status_code == 400
 
+    # Nothing chosen yet: the assessment cannot be submitted with the profile alone.
+    show = client.get(f"/assessments/{public_id}").get_data(as_text=True)
+    submitted = client.post(f"/assessments/{public_id}/submit", data={"csrf_token": csrf_token(show)},
+                            follow_redirects=True)
+    assert "Choose which assessments this work needs before you submit it for review." in text_of(submitted)
+
     saved = choose(client, public_id, {"trees": ["journey"]})
     assert saved.status_code == 302
     show = text_of(client.get(f"/assessments/{public_id}"))
     assert "Test journey: recommended. You will use information that identifies people." in show
+    assert "chose Test journey" in show  # in the history, as the reviewer reads it
 
 
 def test_a_question_the_profile_answers_is_not_asked_and_says_where_it_came_from(client):
@@ -183,6 +190,9 @@ def test_when_the_profile_gives_no_answer_the_question_is_asked(client):
     assert "Test journey: Say why you are adding this: it was not recommended." in text_of(refused)
     assert choose(client, public_id, {"trees": ["journey"], "reason-journey": "Our board asked for it."}
                   ).status_code == 302
+    show = text_of(client.get(f"/assessments/{public_id}"))
+    assert "Test journey: added: Our board asked for it." in show
+    assert "added Test journey (“Our board asked for it.”)" in show
     nxt = answer(client, public_id, "journey", "purpose", answer="yes")
     assert nxt.endswith("/questions/personal")  # asked, as before profiles existed
 
@@ -203,3 +213,17 @@ def test_the_full_record_lists_the_profile_once_and_says_which_answers_came_from
     assert "Counts and totals only From About this work" in appendix
     markdown = client.get(f"/assessments/{public_id}/report.md").get_data(as_text=True)
     assert "### About this work" in markdown and "**From:** About this work" in markdown
+
+
+def test_a_stale_choice_of_trees_is_refused_and_keeps_what_was_typed(client, login_as):
+    public_id = start(client)
+    answer(client, public_id, "about", "what-info", answer="identifying")
+    answer(client, public_id, "about", "goes-to", answer=["funder"])
+    url = f"/assessments/{public_id}/trees"
+    html = client.get(url).get_data(as_text=True)
+    answer(login_as("privacy_officer"), public_id, "about", "goes-to", answer=["nobody"])  # a colleague, meanwhile
+    response = client.post(url, data={"csrf_token": csrf_token(html), "version": form_value(html, "version"),
+                                      "trees": ["journey"], "reason-journey": "We only publish counts."})
+    assert response.status_code == 409
+    assert "Someone else changed this assessment" in text_of(response)
+    assert form_value(response.get_data(as_text=True), "reason-journey") == "We only publish counts."

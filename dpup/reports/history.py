@@ -13,7 +13,8 @@ from dpup.storage.models import Assessment, AuditEvent, Status
 def described(assessment: Assessment, progress: list[TreeProgress]) -> list[tuple[AuditEvent, str]]:
     """The assessment's audit events, newest first, each with what changed in words a reviewer reads."""
     questions = {(item.tree.id, node.id): node for item in progress for node in item.tree.questions}
-    return [(event, _what_changed(_mapping(event.before), _mapping(event.after), questions))
+    titles = {item.tree.id: item.tree.title for item in progress}
+    return [(event, _what_changed(_mapping(event.before), _mapping(event.after), questions, titles))
             for event in audit.events_for(assessment.organisation_id, store.target(assessment))]
 
 
@@ -23,7 +24,9 @@ def _mapping(value) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def _what_changed(before: dict, after: dict, questions: dict) -> str:
+def _what_changed(before: dict, after: dict, questions: dict, titles: dict | None = None) -> str:
+    if isinstance(after.get("scope"), dict):
+        return _scope_change(after["scope"], titles or {})
     if isinstance(after.get("node"), str):
         node = questions.get((after.get("tree"), after["node"]))
         prompt = node.prompt if node else after["node"]
@@ -46,6 +49,16 @@ def _what_changed(before: dict, after: dict, questions: dict) -> str:
     if "description" in after and before.get("description") != after["description"]:
         return "description changed"
     return ""
+
+
+def _scope_change(scope: dict, titles: dict) -> str:
+    """"chose Purpose Matters, Sharing Value; added Safe and Respectful Use (“…”); left out …"."""
+    entries = {tree_id: e for tree_id, e in scope.items() if isinstance(e, dict)}
+    named = {tree_id: titles.get(tree_id, tree_id) for tree_id in entries}
+    chosen = [named[t] for t, e in entries.items() if e.get("chosen")]
+    differs = [f"{'added' if e.get('chosen') else 'left out'} {named[t]} (“{e.get('reason', '')}”)"
+               for t, e in entries.items() if bool(e.get("recommended")) != bool(e.get("chosen"))]
+    return "; ".join([f"chose {', '.join(chosen) or 'no assessments'}", *differs])
 
 
 # The parts of an answer besides its value, as a reader names them.

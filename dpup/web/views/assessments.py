@@ -167,7 +167,10 @@ def submit(public_id: str):
     assessment = _load_editable(public_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    if not all(item.walk.is_complete for item in store.progress(library(), assessment)):
+    progress = store.progress(library(), assessment)
+    if any(item.tree.kind == "profile" for item in progress) and assessment.scope is None:
+        flash("Choose which assessments this work needs before you submit it for review.")
+    elif not all(item.walk.is_complete for item in progress):
         flash("Finish every part of the assessment before you submit it for review.")
     else:
         try:
