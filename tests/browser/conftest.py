@@ -242,7 +242,25 @@ def start_assessment(page, tree_id=ASSESSED_TREE, initiative="Client outcomes da
     page.get_by_role("button", name="Start").click()
     match = re.search(r"/assessments/([\w-]+)/trees/", page.url)
     assert match, page.url
+    choose_through_the_profile(page, match.group(1), tree_id)
     return match.group(1)
+
+
+def choose_through_the_profile(page, public_id: str, tree_id: str) -> None:
+    """A new assessment starts with "About this work": answer it (first options), choose ``tree_id`` on
+    the pre-screen, and go on to that tree's first question."""
+    if f"/trees/{tree_id}/" in page.url:
+        return  # a library without a profile: the tree was ticked on the start form
+    for _ in range(30):
+        if "/questions/" not in page.url:
+            break
+        answer_with_first_option(page)
+        page.wait_for_load_state()
+    assert page.url.endswith(f"/assessments/{public_id}/trees"), page.url
+    page.locator(f"#trees input[value='{tree_id}']").check()
+    page.locator(f"#reason-{tree_id}").fill("This test assesses it.")
+    page.get_by_role("button", name="Save and continue").click()
+    page.goto(f"/assessments/{public_id}/trees/{tree_id}")
 
 
 def answer_until_summary(page, limit: int = 80) -> None:

@@ -57,6 +57,20 @@ def _question(page, assessment):
     assert "/questions/" in page.url
 
 
+def _trees_with_errors(page, assessment):
+    """The pre-screen with a tree added against the recommendation and no reason given."""
+    page.goto(f"/assessments/{assessment()}/trees")
+    unticked = page.locator("#trees input[type=checkbox]:not(:checked)")
+    if unticked.count():
+        unticked.first.check()
+    else:
+        page.locator("#trees input[type=checkbox]").first.uncheck()
+    for field in page.locator("#trees input[type=text]").all():
+        field.fill("")
+    page.get_by_role("button", name="Save and continue").click()
+    assert page.locator(".error-summary").count()
+
+
 def _goto(path, status=200):
     def go(page, assessment):
         response = page.goto(path.format(id=assessment() if "{id}" in path else None, tree=ASSESSED_TREE))
@@ -84,6 +98,8 @@ PAGES = {
     "question": _question,
     "question with error": _question_with_error,
     "assessment": _goto("/assessments/{id}"),
+    "which assessments": _goto("/assessments/{id}/trees"),
+    "which assessments with errors": _trees_with_errors,
     "change name": _goto("/assessments/{id}/details"),
     "delete draft": _goto("/assessments/{id}/delete"),
     "summary": _goto("/assessments/{id}/trees/{tree}/summary"),
