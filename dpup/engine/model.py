@@ -328,6 +328,28 @@ class Term(Strict):
     page: str | None = None
 
 
+class ReportWords(Strict):
+    """The wording reports use for their verdict sentence, a finding's basis and the fine print."""
+
+    bases: dict[Literal["law", "good_practice", "not_recorded"], str] = Field(
+        description="How a finding's basis reads: required by law, DPUP good practice, or (old findings) not recorded.")
+    overall: dict[Literal["unfinished", "stop", "seek_advice", "action_required", "proceed"], str] = Field(
+        description="The brief's verdict on the initiative, by the most serious finding; 'unfinished' may "
+                    "use {left} and {total}.")
+    default_decision: str = Field(min_length=1, description="What the board is asked, when the privacy officer "
+                                                            "has not written it.")
+    disclaimer: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _all_worded(self) -> ReportWords:
+        for kind, members in (("bases", ("law", "good_practice", "not_recorded")),
+                              ("overall", ("unfinished", "stop", "seek_advice", "action_required", "proceed"))):
+            missing = [m for m in members if not getattr(self, kind).get(m)]
+            if missing:
+                raise ValueError(f"report {kind} has no wording for {', '.join(missing)}")
+        return self
+
+
 class Vocabulary(Strict):
     """The names trees may refer to: principles, guidelines and related frameworks."""
 
@@ -340,6 +362,7 @@ class Vocabulary(Strict):
     answers: dict[str, str] = Field(description="The words for the standard answers yes, no and na.")
     verdicts: dict[Verdict, str] = Field(description="What each outcome verdict is called on screen and in reports.")
     severities: dict[Severity, str] = Field(description="What each finding severity is called.")
+    report: ReportWords
 
     @model_validator(mode="after")
     def _every_verdict_and_severity_has_words(self) -> Vocabulary:

@@ -18,14 +18,13 @@ from datetime import UTC, date, datetime
 from html import unescape
 
 from dpup.engine import Library, QuestionNode, Severity
-from dpup.engine.model import OutcomeNode
+from dpup.engine.model import Basis, OutcomeNode
 from dpup.engine.walk import RaisedFinding
 from dpup.localtime import format_date, format_datetime, today as local_today
 from dpup.markup import render_markdown
 from dpup.reports.history import described
 from dpup.storage.assessments import progress, to_answer
 from dpup.reports.rows import (
-    BASIS_LABELS,
     NOT_ASSESSED,
     RATINGS,
     ActionRow,
@@ -87,7 +86,7 @@ def build_report(library: Library, assessment: Assessment, zone_name: str | None
         started=assessment.created_at,
         updated=assessment.updated_at,
         generated=datetime.now(UTC).replace(tzinfo=None),
-        summary=_summary(sections, findings),
+        summary=_summary(vocab, sections, findings),
         severity_counts=tuple((vocab.label(s), sum(f.severity == s for f in findings)) for s in reversed(Severity)),
         principle_ratings=tuple(_rating(t, findings, served["principles"], lambda f: f.principles)
                                 for t in vocab.principles),
@@ -127,6 +126,8 @@ def build_report(library: Library, assessment: Assessment, zone_name: str | None
         history=_history(assessment, walked, zone_name),
         zone=format_datetime(assessment.updated_at, zone_name).rsplit(" ", 1)[-1],
         zone_name=zone_name,
+        default_decision=vocab.report.default_decision,
+        disclaimer=vocab.report.disclaimer,
     )
 
 
@@ -241,7 +242,8 @@ def _finding_row(library: Library, group: list[tuple], items: dict[str, ActionIt
         severity=finding.severity, severity_label=vocab.label(finding.severity), text=finding.text,
         action=finding.action or "",
         principles=principle_names, guideline=guideline.name if guideline else "",
-        raised_by=raised_by, basis=BASIS_LABELS[finding.basis], law=finding.law or "",
+        raised_by=raised_by, basis=vocab.report.bases[finding.basis or "not_recorded"],
+        is_law=finding.basis == Basis.LAW, law=finding.law or "",
         key=key, action_status=ActionStatus(item.status).label if item else "",
         action_owner=item.owner_label if item else "", action_due=format_date(item.due) if item and item.due else "",
     )
@@ -286,16 +288,13 @@ def _rating(term, findings: list[FindingRow], served: set[str], tags_of) -> Rati
     return Rating(term.name, term.meaning, RATINGS[worst], len(mine))
 
 
-def _summary(sections: list[TreeSection], findings: list[FindingRow]) -> str:
+def _summary(vocab, sections: list[TreeSection], findings: list[FindingRow]) -> str:
+    """The verdict on the initiative in one sentence, worded in the vocabulary."""
+    overall = vocab.report.overall
     done = sum(s.complete for s in sections)
     if done < len(sections):
-        position = f"{len(sections) - done} of {len(sections)} assessments are not finished yet"
-    elif any(f.severity == Severity.STOP for f in findings):
-        position = "the initiative should not go ahead as planned until the stop findings are resolved"
-    elif any(f.severity == Severity.SEEK_ADVICE for f in findings):
-        position = "the initiative should pause until advice has been taken on the findings that need it"
-    elif any(f.severity == Severity.ACTION_REQUIRED for f in findings):
-        position = "the initiative can go ahead once the required actions are done"
-    else:
-        position = "the initiative is consistent with DPUP on the answers given"
-    return f"Overall, {position}."
+        return overall["unfinished"].format(left=len(sections) - done, total=len(sections))
+    worst = max((f.severity for f in findings), key=lambda s: s.rank, default=None)
+    if worst in (Severity.STOP, Severity.SEEK_ADVICE, Severity.ACTION_REQUIRED):
+        return overall[worst.value]
+    return overall["proceed"]

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from dpup.engine import Severity
-from dpup.engine.model import Basis
 from dpup.localtime import format_datetime
 from dpup.storage.models import ActionStatus
 
@@ -26,14 +25,6 @@ NOT_ASSESSED = "Not assessed"
 # How far along the scale each rating is, for charts: 0 = not assessed, 4 = strong.
 RATING_SCORES = {NOT_ASSESSED: 0, "Serious concern": 1, "Needs action": 2, "Good, with improvements": 3, "Strong": 4}
 RATING_SCALE = ("Not assessed", "Serious concern", "Needs action", "Good, with improvements", "Strong")
-# How a finding's basis reads in a report; findings of trees pinned before the catalogue have none.
-BASIS_LABELS = {Basis.LAW: "Required by law", Basis.GOOD_PRACTICE: "DPUP good practice", None: "Basis not recorded"}
-
-# What the brief asks the board when the privacy officer has not written the decision sought.
-DEFAULT_DECISION = ("The board is asked to note this assessment and decide whether the initiative goes ahead "
-                    "on the terms set out in it.")
-DISCLAIMER = ("DPUP is good practice, not law, and this report is not legal advice. It draws on the Data "
-              "Protection and Use Policy (Crown copyright, CC BY 4.0), written in our own words.")
 
 
 
@@ -63,16 +54,13 @@ class FindingRow:
     principles: tuple[str, ...]
     guideline: str
     raised_by: tuple[str, ...]  # "Tree: question" for each question that raised it
-    basis: str  # BASIS_LABELS: required by law, or DPUP good practice
+    basis: str  # as the vocabulary words it: required by law, or DPUP good practice
+    is_law: bool = False
     law: str = ""  # the provision, when the law requires it
     key: str = ""  # the catalogue id (or an old inline finding's words): what action items and leads name
     action_status: str = ""
     action_owner: str = ""
     action_due: str = ""
-
-    @property
-    def is_law(self) -> bool:
-        return self.basis == BASIS_LABELS[Basis.LAW]
 
     @property
     def principle_names(self) -> str:
@@ -240,7 +228,7 @@ class Report:
     history: tuple[HistoryRow, ...] = ()
     zone: str = ""  # the time zone times are shown in, by its abbreviation ("NZDT")
     signoff_fields: tuple[str, ...] = SIGNOFF_FIELDS
-    disclaimer: str = DISCLAIMER
+    disclaimer: str = ""  # the vocabulary's fine print
     rating_scale: tuple[str, ...] = RATING_SCALE
     subject: str = "Data Protection and Use Policy (DPUP) assessment report"
     language: str = "en-NZ"
@@ -272,7 +260,7 @@ class Report:
 
     @property
     def decision_text(self) -> str:
-        return self.decision_sought or DEFAULT_DECISION
+        return self.decision_sought or self.default_decision
 
     @property
     def open_actions(self) -> int:
@@ -291,3 +279,4 @@ class Report:
         return format_datetime(self.generated, self.zone_name)
 
     zone_name: str | None = None  # DPUP_TIMEZONE, or None for its default
+    default_decision: str = ""  # what the board is asked when the decision sought is not written
