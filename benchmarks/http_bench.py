@@ -362,7 +362,10 @@ def answer_profile(browser: Browser, url: str, page: str) -> tuple[str, str]:
         if status != 200:
             raise SystemExit(f"set-up: answering the profile ended at {status} {url}")
     if url.endswith("/trees"):  # the pre-screen
-        fields = {"csrf_token": browser.token(page), "version": _field(page, "version"), "trees": TREE,
+        recommended = re.findall(r'<input[^>]*checked[^>]*name="trees"[^>]*value="([^"]+)"'
+                                 r'|<input[^>]*name="trees"[^>]*value="([^"]+)"[^>]*checked', page)
+        chosen = {a or b for a, b in recommended} | {TREE}
+        fields = {"csrf_token": browser.token(page), "version": _field(page, "version"), "trees": sorted(chosen),
                   f"reason-{TREE}": "The benchmark assesses this tree."}
         status, url, page = browser.open(_path(browser, url), fields)
         public_id = _path(browser, url).split("/")[2]

@@ -16,8 +16,20 @@ from dpup.engine.walk import Walk, holds, walk
 PROFILE = "profile"
 
 
-def trees_read(tree: Tree) -> set[str]:
+# Per tree (by identity; the entry holds the tree so its id is not reused): the trees it reads. Every
+# question page asks, and the answer is fixed for a loaded tree.
+_read_cache: dict[int, tuple[Tree, frozenset[str]]] = {}
+
+
+def trees_read(tree: Tree) -> frozenset[str]:
     """The other trees whose answers ``tree`` reads, in its routes and its known answers."""
+    cached = _read_cache.get(id(tree))
+    if cached is None or cached[0] is not tree:
+        cached = _read_cache[id(tree)] = (tree, frozenset(_trees_read(tree)))
+    return cached[1]
+
+
+def _trees_read(tree: Tree) -> set[str]:
     found: set[str] = set()
     for node in tree.questions:
         for route in node.routes:

@@ -5,6 +5,7 @@ from markupsafe import Markup, escape
 
 from dpup.localtime import format_date, format_datetime
 from dpup.markup import mark_language, render_markdown
+from dpup.web.links import outcome_link
 
 
 def init_app(app: Flask) -> None:
@@ -18,6 +19,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["outcome_heading"] = lambda outcome: _vocabulary().outcome_heading(outcome)
     app.jinja_env.filters["answer_words"] = lambda value: _vocabulary().answers[value]  # yes, no, na
     app.jinja_env.globals["zip"] = zip
+    app.jinja_env.globals["outcome_link"] = outcome_link
 
 
 def _vocabulary():

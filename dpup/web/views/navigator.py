@@ -5,17 +5,11 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
 from dpup.engine import AnswerError, parse_answer, walk
-from dpup.web.auth import can, public, who_can
+from dpup.web.auth import public
+from dpup.web.links import outcome_link
 from dpup.web.views.main import NAVIGATOR, library
 
 bp = Blueprint("navigator", __name__)
-
-LINK_VIEWS = {
-    "tree": lambda target: url_for("assessments.new", tree=target),
-    "checklist": lambda target: url_for("checklists.show", checklist_id=target),
-    "page": lambda target: url_for("main.page", slug=target),
-}
-
 
 @bp.get("/start")
 @public
@@ -38,7 +32,7 @@ def start():
     result = walk(tree, answers)
     if result.current and request.args.get("asked") == result.current.id and not error:
         error = "Choose an answer."
-    links = [_link(link) for link in result.outcome.links] if result.outcome else []
+    links = [outcome_link(link) for link in result.outcome.links] if result.outcome else []
     back = url_for(".start", **{s.node.id: s.answer.value for s in result.steps[:-1]},
                    **({"choose": 1} if known else {})) if result.steps else None
     return render_template("navigator/start.html", tree=tree, walk=result, error=error, links=links, back=back)
@@ -52,22 +46,3 @@ def _role_already_known(tree) -> str | None:
     first = tree.node(tree.start)
     matching = [r.value for r in current_user.roles if getattr(first, "option", lambda _: None)(r.value)]
     return matching[0] if len(matching) == 1 and len(current_user.roles) == 1 else None
-
-
-# What each kind of link needs; someone without it is told who can, and is never sent to a 403.
-LINK_NEEDS = {"tree": "assessments.edit", "checklist": "checklists.use"}
-
-
-def _link(link: str) -> tuple[str | None, str, str]:
-    """(address or None, title, a note such as who can do it for them)."""
-    kind, _, target = link.partition(":")
-    lib = library()
-    titles = {"tree": lib.trees, "checklist": lib.checklists, "page": lib.pages}
-    item = titles[kind].get(target)
-    title = item.title if item else target
-    needs = LINK_NEEDS.get(kind)
-    if needs is None or can(needs) or not current_user.is_authenticated:  # (logging in comes first)
-        return LINK_VIEWS[kind](target), title, ""
-    if kind == "tree":
-        return url_for("trees.show", tree_id=target), title, f"see its questions; {who_can(needs)} can start it"
-    return None, title, f"ask {who_can(needs)} to go through it with you"
