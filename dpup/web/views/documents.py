@@ -4,6 +4,9 @@ downloading it as Word, PDF or Markdown."""
 
 from __future__ import annotations
 
+import re
+from types import SimpleNamespace
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -94,8 +97,6 @@ def _page(assessment, template, record: DocumentDraft | None, form, fresh, statu
 
 def _places(text: str) -> list[str]:
     """The places still marked "[…]" in the text as it stands."""
-    import re
-
     return re.findall(r"\[[^\]\n]{1,200}\]", text)
 
 
@@ -179,8 +180,5 @@ def download(public_id: str, document_id: str, fmt: str):
     doc = DocumentFile(record.title, assessment.organisation_name, assessment.initiative, facts.date, record.text,
                        tuple(s.title for s in template.meta.sources), template.meta.licence)
     render, mimetype = FORMATS[fmt]
-
-    class _Named:  # filename() reads the initiative
-        initiative = assessment.initiative
-
-    return _download(render(doc), mimetype, filename(_Named, fmt, document_id))
+    named = SimpleNamespace(initiative=assessment.initiative)  # all filename() reads of a report
+    return _download(render(doc), mimetype, filename(named, fmt, document_id))
