@@ -14,6 +14,7 @@ from flask.cli import FlaskGroup, ScriptInfo, run_command
 
 from dpup import config
 from dpup.engine import LibraryError, load_library
+from dpup.engine.documents import DOCUMENTS_DIR, load_document, load_documents
 from dpup.engine.library import Library
 
 
@@ -56,6 +57,9 @@ def main() -> None:
 @click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
 def validate(path: Path | None) -> None:
     """Check the decision trees, checklists and content (or just PATH) and list every problem."""
+    if path is not None and (path.suffix == ".md" or path.name == DOCUMENTS_DIR):
+        _validate_documents(path.resolve())
+        return
     try:
         library = _library(only=path.resolve() if path else None)
     except LibraryError as exc:
@@ -74,6 +78,24 @@ def validate(path: Path | None) -> None:
                    f"{len(library.findings) - laws} good practice); the verdict rule holds on every path")
     if path is None:
         click.echo(f"ok  content    {len(library.pages)} pages")
+        click.echo(f"ok  documents  {len(library.documents)} templates")
+
+
+def _validate_documents(path: Path) -> None:
+    """Document templates alone (``dpup validate content/documents/privacy-notice.md``), checked
+    against the bundled trees their placeholders name."""
+    trees = Path(os.environ.get("DPUP_TREES_DIR", config.TREES_DIR))
+    content = Path(os.environ.get("DPUP_CONTENT_DIR", config.CONTENT_DIR))
+    library = load_library(trees, content, verdict_rule=False)
+    if path.is_dir():
+        documents, problems = load_documents(path, library.trees)
+    else:
+        template, problems = load_document(path, library.trees)
+        documents = {template.id: template} if template else {}
+    _fail_on_problems(Library(vocabulary=None, problems=problems))
+    for template in documents.values():
+        click.echo(f"ok  document   {template.id}: {template.title} (reading grade {template.meta.reading_grade} "
+                   "or lower)")
 
 
 @main.command(with_appcontext=False)

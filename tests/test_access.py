@@ -93,6 +93,29 @@ MATRIX += [
     ("actions.brief_words", "GET", "/assessments/{other}/brief-words",
      expect(403, anonymous=LOGIN, privacy_officer=404)),
 ]
+MATRIX += [
+    ("documents.index", "GET", "/assessments/{own}/documents", expect(200, anonymous=LOGIN, frontline=403, board=404)),
+    ("documents.index", "GET", "/assessments/{own_approved}/documents", expect(200, anonymous=LOGIN, frontline=403)),
+    ("documents.index", "GET", "/assessments/{other}/documents", expect(404, anonymous=LOGIN, frontline=403)),
+    # Not drafted yet: the board reads drafts only, and only of approved assessments.
+    ("documents.show", "GET", "/assessments/{own}/documents/notice",
+     expect(200, anonymous=LOGIN, frontline=403, board=404)),
+    ("documents.show", "GET", "/assessments/{own_approved}/documents/notice",
+     expect(200, anonymous=LOGIN, frontline=403, board=404)),
+    ("documents.show", "GET", "/assessments/{own}/documents/no-such-document",
+     expect(404, anonymous=LOGIN, frontline=403, board=404)),
+    ("documents.show", "GET", "/assessments/{other}/documents/notice", expect(404, anonymous=LOGIN, frontline=403)),
+    ("documents.make", "POST", "/assessments/{other}/documents/notice/draft",
+     expect(403, anonymous=LOGIN, privacy_officer=404)),
+    ("documents.edit", "GET", "/assessments/{own}/documents/notice/edit",  # not drafted: nothing to edit
+     expect(403, anonymous=LOGIN, privacy_officer=404)),
+    ("documents.edit", "GET", "/assessments/{other}/documents/notice/edit",
+     expect(403, anonymous=LOGIN, privacy_officer=404)),
+    ("documents.download", "GET", "/assessments/{own}/documents/notice.pdf",
+     expect(404, anonymous=LOGIN, frontline=403)),
+    ("documents.download", "GET", "/assessments/{other_approved}/documents/notice.docx",
+     expect(404, anonymous=LOGIN, frontline=403)),
+]
 for endpoint, suffix in (("assessments.report", ""), ("reports.markdown", ".md"), ("reports.pdf", ".pdf"),
                          ("reports.word", ".docx"), ("reports.brief", "/../brief"), ("reports.brief_file", ".brief.pdf")):
     suffix = {"/../brief": "", ".brief.pdf": ""}.get(suffix, suffix)

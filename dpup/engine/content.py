@@ -21,6 +21,10 @@ class FrontMatter(Strict):
     licence: str = ""
 
 
+# The folder of document templates (dpup/engine/documents.py): not shown as pages.
+DOCUMENTS = "documents"
+
+
 @dataclass(frozen=True)
 class Page:
     slug: str
@@ -71,6 +75,8 @@ def load_pages(content_dir: Path) -> tuple[dict[str, Page], list[Problem]]:
     problems: list[Problem] = []
     for path in sorted(content_dir.rglob("*.md")):
         slug = path.relative_to(content_dir).with_suffix("").as_posix()
+        if slug.startswith(f"{DOCUMENTS}/"):
+            continue  # document templates, not pages: see dpup/engine/documents.py
         page, found = load_page(path, slug)
         problems += found
         if page:

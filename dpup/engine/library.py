@@ -8,6 +8,7 @@ from pathlib import Path
 
 from dpup.engine.content import Page, load_pages
 from dpup.engine.cross_refs import check_cross_references
+from dpup.engine.documents import DOCUMENTS_DIR, DocumentTemplate, load_documents
 from dpup.engine.findings import FINDINGS_DIR, load_catalogue, named_findings
 from dpup.engine.model import Checklist, Finding, Tree, Vocabulary
 from dpup.engine.problems import Problem
@@ -42,6 +43,7 @@ class Library:
     checklists: dict[str, Checklist] = field(default_factory=dict)
     pages: dict[str, Page] = field(default_factory=dict)
     findings: dict[str, Finding] = field(default_factory=dict)
+    documents: dict[str, DocumentTemplate] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -94,6 +96,9 @@ def load_library(trees_dir: Path, content_dir: Path, only: Path | None = None, v
     _check_links(library, _ids_in(trees_dir) if only is not None else None)
     if only is None:
         _check_page_links(library)
+        # Document templates name questions of the trees, so they are read once every tree is.
+        library.documents, problems = load_documents(content_dir / DOCUMENTS_DIR, library.trees)
+        library.problems += problems
     return library
 
 

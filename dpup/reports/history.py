@@ -38,6 +38,9 @@ def _what_changed(before: dict, after: dict, questions: dict, titles: dict | Non
     if after.get("status") in set(Status):
         text = Status(after["status"]).label.lower()
         return text + (f" (“{after['comment']}”)" if after.get("comment") else "")
+    if isinstance(after.get("document"), str) and isinstance(after.get("change"), str):
+        title = str(after.get("title") or after["document"])
+        return f"{after['change']} the {title[:1].lower()}{title[1:]}"  # "edited the privacy notice for …"
     if isinstance(after.get("action"), str):
         return _action_change(before, after)
     if "recommendation" in after or "decision_sought" in after:

@@ -18,6 +18,7 @@ from dpup.storage.models import (
     AnswerRecord,
     Assessment,
     AssessmentTree,
+    DocumentDraft,
     Role,
     Status,
     TreeVersion,
@@ -325,6 +326,10 @@ def new_version(assessment: Assessment, actor: User) -> Assessment:
             organisation_id=item.organisation_id, key=item.key, text=item.text, finding=item.finding,
             severity=item.severity, trees=list(item.trees or []), owner_id=item.owner_id, owner_name=item.owner_name,
             due=item.due, status=item.status, reason=item.reason, note=item.note))
+    for record in assessment.documents:  # the drafts as edited, with the facts they were drafted from
+        copy.documents.append(DocumentDraft(
+            document_id=record.document_id, title=record.title, text=record.text, te_reo=record.te_reo,
+            facts=dict(record.facts or {}), drafted_at=record.drafted_at, updated_by=record.updated_by))
     copy.recommendation, copy.decision_sought = assessment.recommendation, assessment.decision_sought
     copy.lead_findings = list(assessment.lead_findings or [])
     copy.scope = dict(assessment.scope) if assessment.scope is not None else None

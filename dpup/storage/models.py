@@ -227,6 +227,9 @@ class Assessment(db.Model):
     actions: Mapped[list[ActionItem]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan", order_by="ActionItem.id"
     )
+    documents: Mapped[list[DocumentDraft]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", order_by="DocumentDraft.id"
+    )
 
     __mapper_args__ = {"version_id_col": version}
     # The assessments list (store.visible_to): one organisation's, most recently changed first. With
@@ -322,3 +325,27 @@ class ActionItem(db.Model):
     @property
     def owner_label(self) -> str:
         return self.owner.name if self.owner else self.owner_name
+
+
+class DocumentDraft(db.Model):
+    """A document drafted from the assessment's answers (a privacy notice, say), as the privacy officer
+    has edited it since. ``facts`` holds the answers it was drafted from, so the page can tell when
+    one has changed; the text is never rewritten unless the person asks for a new draft."""
+
+    __tablename__ = "document_draft"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[str] = mapped_column(String(80))  # the template's id: content/documents/<id>.md
+    title: Mapped[str] = mapped_column(String(200))  # the template's title when drafted
+    text: Mapped[str] = mapped_column(Text, default="")
+    te_reo: Mapped[bool] = mapped_column(Boolean, default=False)  # te reo Māori greetings and headings
+    facts: Mapped[dict] = mapped_column(JSON, default=dict)  # {"tree:question": {"value": …, "note": …}}
+    drafted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(200), default="")  # a name, kept if the account goes
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="documents")
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (UniqueConstraint("assessment_id", "document_id"),)

@@ -20,6 +20,7 @@ from dpup.engine import Library, Severity
 from dpup.security.emails import is_email
 from dpup.storage import actions as action_store
 from dpup.storage import audit
+from dpup.storage import documents as document_store
 from dpup.storage.db import db
 from dpup.storage.models import (
     ActionItem,
@@ -28,6 +29,7 @@ from dpup.storage.models import (
     Assessment,
     AssessmentTree,
     AuditEvent,
+    DocumentDraft,
     Organisation,
     Status,
     TreeVersion,
@@ -39,13 +41,14 @@ from dpup.storage.transfer_checks import TransferError, check_consistency, check
 __all__ = ["TransferError", "export_organisation", "import_organisation", "parse_export"]
 
 EXPORT_FORMAT = "dpup-export"
-EXPORT_VERSION = 5
+EXPORT_VERSION = 6
 # Version 2 added who submitted each assessment (``submitted_by``); version 3 lets a person's ``role``
 # name several roles, space-separated ("administrator privacy_officer"); version 4 adds the action
 # items and the privacy officer's words for the board brief. Older files still import: their action
 # items are made from their findings as they are imported, as viewing the report would. Version 5
-# adds which trees the pre-screen recommended and which were chosen, and why (``scope``).
-READABLE_VERSIONS = (1, 2, 3, 4, 5)
+# adds which trees the pre-screen recommended and which were chosen, and why (``scope``). Version 6
+# adds the document drafts (``documents``): the text as edited and the facts it was drafted from.
+READABLE_VERSIONS = (1, 2, 3, 4, 5, 6)
 MAX_TEXT = 100_000
 # As the forms limit them (dpup/web/action_forms.py): an import stores nothing the forms would refuse.
 MAX_WORDS = 2000
@@ -130,6 +133,20 @@ class ActionOut(_Strict):
     updated_at: datetime
 
 
+class DocumentOut(_Strict):
+    """A document drafted from the answers (version 6), as the privacy officer edited it."""
+
+    document_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)
+    title: str = Field(min_length=1, max_length=200)
+    text: str = Field(max_length=document_store.MAX_TEXT)
+    te_reo: bool = False
+    # {"tree:question": {"value": …, "note": …}}: what it was drafted from, to tell when it is out of date.
+    facts: dict[str, dict[str, Any]] = Field(default={}, max_length=1000)
+    drafted_at: datetime
+    updated_at: datetime
+    updated_by: str = Field(default="", max_length=200)
+
+
 class AssessmentOut(_Strict):
     public_id: str = Field(pattern=r"^[A-Za-z0-9_-]{8,32}$")
     organisation_name: str = Field(max_length=200)
@@ -155,6 +172,15 @@ class AssessmentOut(_Strict):
     recommendation: str = Field(default="", max_length=MAX_WORDS)
     lead_findings: list[str] = Field(default=[], max_length=MAX_LEAD_FINDINGS)
     scope: dict[str, ScopeOut] | None = Field(default=None, max_length=50)
+    documents: list[DocumentOut] = Field(default=[], max_length=100)
+
+    @field_validator("documents")
+    @classmethod
+    def _each_document_once(cls, value: list[DocumentOut]) -> list[DocumentOut]:
+        ids = [d.document_id for d in value]
+        if len(ids) != len(set(ids)):
+            raise ValueError("a document is drafted twice")
+        return value
 
 
 class OrganisationOut(_Strict):
@@ -210,6 +236,9 @@ def _export_assessment(a: Assessment, by_id: dict[int, str]) -> dict:
         "decision_sought": a.decision_sought or "", "recommendation": a.recommendation or "",
         "lead_findings": list(a.lead_findings or []),
         "scope": a.scope,
+        "documents": [{"document_id": d.document_id, "title": d.title, "text": d.text, "te_reo": d.te_reo,
+                       "facts": d.facts or {}, "drafted_at": _iso(d.drafted_at), "updated_at": _iso(d.updated_at),
+                       "updated_by": d.updated_by} for d in a.documents],
     }
 
 
@@ -310,6 +339,8 @@ def _add_assessment(library: Library, organisation: Organisation, item: Assessme
         assessment.trees.append(AssessmentTree(**pinned.model_dump()))
     for answer in item.answers:
         assessment.answers.append(AnswerRecord(**answer.model_dump()))
+    for document in item.documents:
+        assessment.documents.append(DocumentDraft(**document.model_dump()))
     db.session.add(assessment)
     db.session.flush()
     assessment.updated_at = item.updated_at
