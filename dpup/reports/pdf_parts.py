@@ -183,14 +183,14 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
 
 def _draw_string(canv: Canvas, x: float, y: float, text: str, font_name: str, size: float, colour,
                  right: bool = False) -> None:
-    """drawString for page furniture drawn on every page, with the font's cached word encoding."""
+    """drawString for page furniture drawn on every page, with the font's translation table."""
     font = pdfmetrics.getFont(font_name)
     if right:
         x -= pdfmetrics.stringWidth(text, font_name, size)
     doc = canv._doc
     ops = [f"q BT {fp_str(*colour.rgb())} rg 1 0 0 1 {fp_str(x)} {fp_str(y)} Tm"]
-    for subset, data in font.encode(text, doc):
-        ops.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(size)} Tf ({canv._escape(data)}) Tj")
+    for subset, data in font.pdf_strings(text, doc):
+        ops.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(size)} Tf ({data}) Tj")
     ops.append("ET Q")
     canv._code.append(" ".join(ops))
 

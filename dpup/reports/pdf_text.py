@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from codecs import charmap_build, charmap_encode
 from bisect import bisect_right
 from dataclasses import dataclass, replace
-from itertools import accumulate
+from itertools import accumulate, repeat
+from operator import add
 from pathlib import Path
 from weakref import WeakKeyDictionary
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.rl_accel import fp_str
+from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -44,64 +46,67 @@ LINE = colors.HexColor("#b1b4b6")
 SOFT = colors.HexColor("#f3f2f1")
 
 
-class WordCachedTTFont(TTFont):
-    """A TrueType font that can encode text a word at a time, remembering each word per document.
+LINE_BREAK = ") Tj\nT*\n("  # ends a line's string, moves down a line (leading), starts the next
+
+
+class SubsetTableTTFont(TTFont):
+    """A TrueType font that turns a line into a PDF string with two calls into C.
 
     reportlab maps every character to its subset code in Python, which was most of the time a long
-    report took. A report repeats the same words, so ``encode`` maps each distinct word once (with
-    reportlab's own ``splitString``, so subsets are assigned exactly as usual) and joins the words
-    with byte 32, which is a space in every subset.
+    report took. Nearly every character of a report is in the first subset, so ``pdf_strings``
+    keeps, per document, a codec (``codecs.charmap_build``) from each character already given a
+    code in that subset to that byte: text made only of such characters is encoded by
+    ``charmap_encode`` and escaped by reportlab's ``escapePDF``. Anything else (a character seen
+    for the first time, or one in a later subset) goes through reportlab's own ``splitString``, so
+    codes are assigned exactly as usual and the PDF is the same, byte for byte.
     """
 
     def __init__(self, name: str, filename: str):
         super().__init__(name, filename)
-        self._words: WeakKeyDictionary = WeakKeyDictionary()
+        self._tables: WeakKeyDictionary = WeakKeyDictionary()
 
-    def words_for(self, doc) -> dict:
-        words = self._words.get(doc)
-        if words is None:
-            words = self._words[doc] = {}
-        return words
+    def table_for(self, doc) -> list:
+        """[codec for the first subset, number of assignments it was built from]."""
+        table = self._tables.get(doc)
+        if table is None:
+            table = self._tables[doc] = [charmap_build("\ufffe" * 256), -1]
+        return table
 
-    def encode(self, text: str, doc, words: dict | None = None) -> list[tuple[int, bytes]]:
-        """``text`` as (subset, bytes) runs, as ``splitString`` gives; pass ``words_for(doc)`` in loops.
+    def pdf_strings(self, text: str, doc, table: list | None = None) -> list[tuple[int, str]]:
+        """``text`` as (subset, escaped PDF string) runs; pass ``table_for(doc)`` in loops."""
+        if table is None:
+            table = self.table_for(doc)
+        try:
+            return [(0, escapePDF(charmap_encode(text, "strict", table[0])[0]))]
+        except UnicodeEncodeError:
+            pass
+        runs = [(subset, escapePDF(data)) for subset, data in self.splitString(text, doc)]
+        assignments = self.state[doc].assignments
+        if len(assignments) != table[1]:  # new characters got codes: extend the codec
+            decoding = ["\ufffe"] * 256
+            for code, n in assignments.items():
+                if n < 256:
+                    decoding[n] = chr(code)
+            table[:] = [charmap_build("".join(decoding)), len(assignments)]
+        return runs
 
-        ``words`` holds only words wholly in the first subset (nearly all of them); any other word
-        takes the slow path each time.
-        """
-        if words is None:
-            words = self.words_for(doc)
-        split = text.split(" ")
-        parts = [words.get(word) for word in split]
-        if None not in parts:
-            return [(0, b" ".join(parts))]
-        for k, word in enumerate(split):
-            if parts[k] is None:
-                pieces = self.splitString(word, doc)
-                if not pieces:
-                    parts[k] = words[word] = b""
-                elif len(pieces) == 1 and pieces[0][0] == 0:
-                    parts[k] = words[word] = pieces[0][1]
-                else:
-                    parts[k] = pieces
-        out: list[list] = []  # merge runs of the same subset
-        for i, found in enumerate(parts):
-            pieces = [(0, found)] if found.__class__ is bytes else found
-            for subset, data in ([(0, b" ")] if i else []) + pieces:
-                if out and out[-1][0] == subset:
-                    out[-1][1] += data
-                else:
-                    out.append([subset, bytearray(data)])
-        return [(subset, bytes(data)) for subset, data in out]
+    def pdf_lines(self, lines: list[str], doc, table: list) -> str | None:
+        """Lines shown one after another ("T*" between them) as one escaped string to put between
+        "(" and ") Tj"; None unless the codec knows every character (then ``pdf_strings`` shows
+        each line)."""
+        try:
+            return LINE_BREAK.join([escapePDF(charmap_encode(line, "strict", table[0])[0]) for line in lines])
+        except UnicodeEncodeError:
+            return None
 
 
 def register_fonts() -> None:
     """Register DejaVu Sans (regular and bold) once, and make <b> use the bold face."""
     registered = pdfmetrics.getRegisteredFontNames()
-    if all(name in registered and isinstance(pdfmetrics.getFont(name), WordCachedTTFont) for name in FONT_FILES):
+    if all(name in registered and isinstance(pdfmetrics.getFont(name), SubsetTableTTFont) for name in FONT_FILES):
         return
     for name, path in FONT_FILES.items():
-        pdfmetrics.registerFont(WordCachedTTFont(name, str(path)))
+        pdfmetrics.registerFont(SubsetTableTTFont(name, str(path)))
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
 
 
@@ -136,7 +141,7 @@ def printable(text: str) -> str:
     if text.isascii():
         return text
     covered = _covered()
-    if all(ord(c) in covered for c in text if c > "\x7f"):
+    if all(ord(c) in covered for c in set(text) if c > "\x7f"):  # each distinct character once
         return text
     out, in_other = [], False
     for c in text:
@@ -240,8 +245,10 @@ class Text(Flowable):
         label = plain(self.label)
         used = (pdfmetrics.stringWidth(label, st.bold, size) + space * size) if label else 0.0  # label and a space
         for paragraph in self._paragraphs():
-            widths = [cache.get(w) or cache.setdefault(w, measure(w, 1.0)) for w in paragraph]
-            ends = [0.0, *accumulate(w + space for w in widths)]  # ends[k]: words before k, each with a space
+            widths = list(map(cache.get, paragraph))
+            if None in widths:
+                widths = [cache.get(w) or cache.setdefault(w, measure(w, 1.0)) for w in paragraph]
+            ends = list(accumulate(map(add, widths, repeat(space)), initial=0.0))  # ends[k]: words before k, each with a space
             n, i, carried, emitted = len(paragraph), 0, [], False
             while i < n:
                 room = (avail - used) / size + space + 0.001
@@ -313,25 +320,35 @@ class Text(Flowable):
         st, canv = self.style, self.canv
         doc, code = canv._doc, []
         regular, bold = pdfmetrics.getFont(st.font), pdfmetrics.getFont(st.bold)
-        regular_words, bold_words = regular.words_for(doc), bold.words_for(doc)
-        size, escape_pdf, current = fp_str(st.size), canv._escape, None
+        regular_table, bold_table = regular.table_for(doc), bold.table_for(doc)
+        size, current = fp_str(st.size), None
         add = code.append
         colour, top = st.colour, self.height - st.size
         add(f"BT {fp_str(colour.red, colour.green, colour.blue)} rg {fp_str(st.leading)} TL")  # q/Q restores
         first_x = st.left_indent + (st.first_indent if self._first else 0)
         add(f"1 0 0 1 {fp_str(first_x)} {fp_str(top)} Tm")
-        for i, (label, text) in enumerate(self._lines):
+        lines = self._lines
+        # Every line after the first in one string when the table knows all their characters (the
+        # usual case): only the first line can have a label.
+        rest = None if len(lines) < 2 or any(label for label, _ in lines[1:]) else \
+            regular.pdf_lines([text for _, text in lines[1:]], doc, regular_table)
+        for i, (label, text) in enumerate(lines):
             if i == 1 and first_x != st.left_indent:
                 add(f"1 0 0 1 {fp_str(st.left_indent)} {fp_str(top - st.leading)} Tm")
             elif i:
                 add("T*")
-            for font, words, run in ((bold, bold_words, label + " "), (regular, regular_words, text)) if label \
-                    else ((regular, regular_words, text),):
-                for subset, data in font.encode(run, doc, words):
+            if i == 1 and rest is not None:
+                if current != (regular, 0):
+                    add(f"{regular.getSubsetInternalName(0, doc)} {size} Tf")
+                add(f"({rest}) Tj")
+                break
+            for font, table, run in ((bold, bold_table, label + " "), (regular, regular_table, text)) if label \
+                    else ((regular, regular_table, text),):
+                for subset, data in font.pdf_strings(run, doc, table):
                     if (font, subset) != current:
                         add(f"{font.getSubsetInternalName(subset, doc)} {size} Tf")
                         current = (font, subset)
-                    add(f"({escape_pdf(data)}) Tj")
+                    add(f"({data}) Tj")
         add("ET")
         canv._code.append("\n".join(code))
 
