@@ -291,3 +291,5 @@ def test_register_pages_forwards_and_back_show_every_matching_action_once(app, c
     last = client.get("/actions?owner=Aroha&page=last").get_data(as_text=True)
     assert re.findall(r">(Seek action \d+\.)<", last) == expected[-50:]
     assert "Next page" not in last and "Previous page" in last
+    for odd in ("page=0", "page=-2", "after=garbage", "before=2027-02-30.5", "after=none.99999999999"):
+        assert client.get(f"/actions?owner=Aroha&{odd}").get_data(as_text=True).count("Seek action") == 50, odd

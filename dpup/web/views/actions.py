@@ -132,7 +132,7 @@ def register():
     form = RegisterFilterForm(request.args)
     form.validate()
     filters, organisation_id, page = _filters(form), current_user.organisation_id, request.args.get("page", "")
-    if page.isdigit() and page != "1":
+    if page.isdigit() and int(page) > 1:
         if int(page) > MAX_PAGE:
             abort(404)
         shown = store_actions.register_page_number(organisation_id, filters, _today(), int(page), PER_PAGE)
