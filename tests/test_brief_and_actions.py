@@ -245,3 +245,51 @@ def test_the_home_page_of_a_privacy_officer_lists_what_is_overdue(app, client, l
     home = text_of(client.get("/"))
     assert "Overdue actions" in home and "Write a purpose statement." in home and "Aroha" in home
     assert "Overdue actions" not in text_of(login_as("frontline").get("/"))
+
+
+def test_register_pages_forwards_and_back_show_every_matching_action_once(app, client):
+    """With a filter on, Next page from the first page and then Previous page from the last visit
+    every matching action exactly once, in order, and the Last page link shows the last ones."""
+    from datetime import date, timedelta
+    from html import unescape
+
+    from dpup.storage.models import ActionItem
+
+    public_id = finished(client)
+    with app.app_context():
+        assessment = db.session.scalar(select(Assessment).filter_by(public_id=public_id))
+        for n in range(180):  # shared due dates, every fifth without one, two owners, some done
+            db.session.add(ActionItem(
+                assessment=assessment, organisation_id=assessment.organisation_id, key=f"seek-{n}",
+                text=f"Seek action {n:03d}.", severity="advisory", owner_name="Aroha" if n % 3 else "Tama",
+                status="done" if n % 11 == 0 else "open",
+                due=None if n % 5 == 0 else date(2027, 1, 1) + timedelta(days=n % 9)))
+        db.session.commit()
+        expected = [a.text for a in sorted(
+            db.session.scalars(select(ActionItem).where(
+                ActionItem.assessment_id == assessment.id, ActionItem.status == "open", ActionItem.owner_name == "Aroha")),
+            key=lambda a: (a.due is None, a.due or date.min, a.id))]
+    assert len(expected) > 100  # three pages
+
+    def visit(url: str, link: str) -> tuple[list[list[str]], str]:
+        """The actions on each page from ``url`` on, following ``link``; and the last page's address."""
+        pages = []
+        while True:
+            html = client.get(url).get_data(as_text=True)
+            pages.append(re.findall(r">(Seek action \d+\.)<", html))
+            found = re.search(rf'<a href="([^"]+)"[^>]*>{link}</a>', html)
+            if not found:
+                return pages, url
+            url = unescape(found.group(1))
+            assert "owner=Aroha" in url  # the filter stays on
+
+    forwards, end = visit("/actions?owner=Aroha", "Next page")
+    assert [len(p) for p in forwards] == [50, 50, len(expected) - 100]
+    assert [text for page in forwards for text in page] == expected
+    backwards, _ = visit(end, "Previous page")
+    assert [text for page in reversed(backwards) for text in page] == expected
+    last = client.get("/actions?owner=Aroha&page=last").get_data(as_text=True)
+    assert re.findall(r">(Seek action \d+\.)<", last) == expected[-50:]
+    assert "Next page" not in last and "Previous page" in last
+    for odd in ("page=0", "page=-2", "after=garbage", "before=2027-02-30.5", "after=none.99999999999"):
+        assert client.get(f"/actions?owner=Aroha&{odd}").get_data(as_text=True).count("Seek action") == 50, odd

@@ -15,6 +15,7 @@ from dataclasses import replace
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, NextPageTemplate, PageBreak, Spacer, Table, TableStyle
 
+from dpup.reports.pdf_fonts import FONT_FILES, FONTS_DIR, register_fonts
 from dpup.reports.pdf_parts import (
     FONT_CMD,
     RATING_COLOURS,
@@ -29,8 +30,6 @@ from dpup.reports.pdf_parts import (
 )
 from dpup.reports.pdf_text import (
     FONT_BOLD,
-    FONT_FILES,
-    FONTS_DIR,
     INK,
     LINE,
     MUTED,
@@ -40,7 +39,6 @@ from dpup.reports.pdf_text import (
     Text,
     TextStyle,
     _covered,
-    register_fonts,
 )
 from dpup.reports.rows import Report
 

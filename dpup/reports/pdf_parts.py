@@ -9,6 +9,7 @@ The few headings that are Paragraphs go through ``esc()`` (XML escaping); everyt
 
 from __future__ import annotations
 
+from copy import copy
 from io import BytesIO
 from itertools import groupby
 
@@ -183,14 +184,14 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
 
 def _draw_string(canv: Canvas, x: float, y: float, text: str, font_name: str, size: float, colour,
                  right: bool = False) -> None:
-    """drawString for page furniture drawn on every page, with the font's cached word encoding."""
+    """drawString for page furniture drawn on every page, with the font's translation table."""
     font = pdfmetrics.getFont(font_name)
     if right:
         x -= pdfmetrics.stringWidth(text, font_name, size)
     doc = canv._doc
     ops = [f"q BT {fp_str(*colour.rgb())} rg 1 0 0 1 {fp_str(x)} {fp_str(y)} Tm"]
-    for subset, data in font.encode(text, doc):
-        ops.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(size)} Tf ({canv._escape(data)}) Tj")
+    for subset, data in font.pdf_strings(text, doc):
+        ops.append(f"{font.getSubsetInternalName(subset, doc)} {fp_str(size)} Tf ({data}) Tj")
     ops.append("ET Q")
     canv._code.append(" ".join(ops))
 
@@ -236,6 +237,17 @@ class NumberedCanvas(Canvas):
         _draw_string(self, PAGE_W - MARGIN_X, y, f"Page {self._pageNumber} of {total}", FONT, 7.5, MUTED, right=True)
 
 
+class _Frame(Frame):
+    """A frame that copies quickly. Platypus deep-copies the frame each time it measures what a
+    heading keeps with it (reportlab's ``_listWrapOn``), over a hundred times in a long report; a
+    frame's attributes are numbers, strings and lists, so copying each list is enough."""
+
+    def __deepcopy__(self, memo):
+        twin = copy(self)
+        twin.__dict__ = {k: list(v) if isinstance(v, list) else v for k, v in self.__dict__.items()}
+        return twin
+
+
 class ReportDoc(BaseDocTemplate):
     def __init__(self, buffer, report: Report):
         super().__init__(
@@ -246,9 +258,9 @@ class ReportDoc(BaseDocTemplate):
             lang=report.language, displayDocTitle=1, initialFontName=FONT,
         )
         self.report = report
-        frame = Frame(MARGIN_X, MARGIN_BOTTOM, WIDTH, PAGE_H - MARGIN_TOP - MARGIN_BOTTOM, id="body",
+        frame = _Frame(MARGIN_X, MARGIN_BOTTOM, WIDTH, PAGE_H - MARGIN_TOP - MARGIN_BOTTOM, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        cover = Frame(MARGIN_X, MARGIN_BOTTOM, WIDTH, PAGE_H - MARGIN_BOTTOM - 60 * mm, id="cover",
+        cover = _Frame(MARGIN_X, MARGIN_BOTTOM, WIDTH, PAGE_H - MARGIN_BOTTOM - 60 * mm, id="cover",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.addPageTemplates([
             PageTemplate("cover", [cover], onPage=self._cover_page),

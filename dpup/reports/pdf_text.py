@@ -1,7 +1,6 @@
-"""Text in the PDFs: the embedded fonts, and ``Text``, the flowable that sets what people typed.
+"""Text in the PDFs: ``Text``, the flowable that sets what people typed, and the text styles.
 
-Text is set in DejaVu Sans, shipped in ``fonts/`` with its licence and embedded (subset), so Māori
-words with macrons render everywhere; the 14 base PDF fonts are never used.
+Text is set in DejaVu Sans (``pdf_fonts.py``), so Māori words with macrons render everywhere.
 
 Text typed by people is never parsed as mark-up: it is set with ``Text``, a plain-text flowable
 (so ``<para>``, ``<font>`` or ``&amp;`` in a note print as typed), which also breaks words too
@@ -15,9 +14,8 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, replace
-from itertools import accumulate
-from pathlib import Path
-from weakref import WeakKeyDictionary
+from itertools import accumulate, repeat
+from operator import add
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -25,13 +23,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable
 
-FONTS_DIR = Path(__file__).resolve().parent / "fonts"
-FONT = "DejaVuSans"
-FONT_BOLD = "DejaVuSans-Bold"
-FONT_FILES = {FONT: FONTS_DIR / "DejaVuSans.ttf", FONT_BOLD: FONTS_DIR / "DejaVuSans-Bold.ttf"}
+from dpup.reports.pdf_fonts import FONT, FONT_BOLD, register_fonts
 
 PAGE_W, PAGE_H = A4
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 18 * mm, 22 * mm, 20 * mm
@@ -42,67 +36,6 @@ MUTED = colors.HexColor("#505a5f")
 BRAND = colors.HexColor("#123e5a")
 LINE = colors.HexColor("#b1b4b6")
 SOFT = colors.HexColor("#f3f2f1")
-
-
-class WordCachedTTFont(TTFont):
-    """A TrueType font that can encode text a word at a time, remembering each word per document.
-
-    reportlab maps every character to its subset code in Python, which was most of the time a long
-    report took. A report repeats the same words, so ``encode`` maps each distinct word once (with
-    reportlab's own ``splitString``, so subsets are assigned exactly as usual) and joins the words
-    with byte 32, which is a space in every subset.
-    """
-
-    def __init__(self, name: str, filename: str):
-        super().__init__(name, filename)
-        self._words: WeakKeyDictionary = WeakKeyDictionary()
-
-    def words_for(self, doc) -> dict:
-        words = self._words.get(doc)
-        if words is None:
-            words = self._words[doc] = {}
-        return words
-
-    def encode(self, text: str, doc, words: dict | None = None) -> list[tuple[int, bytes]]:
-        """``text`` as (subset, bytes) runs, as ``splitString`` gives; pass ``words_for(doc)`` in loops.
-
-        ``words`` holds only words wholly in the first subset (nearly all of them); any other word
-        takes the slow path each time.
-        """
-        if words is None:
-            words = self.words_for(doc)
-        split = text.split(" ")
-        parts = [words.get(word) for word in split]
-        if None not in parts:
-            return [(0, b" ".join(parts))]
-        for k, word in enumerate(split):
-            if parts[k] is None:
-                pieces = self.splitString(word, doc)
-                if not pieces:
-                    parts[k] = words[word] = b""
-                elif len(pieces) == 1 and pieces[0][0] == 0:
-                    parts[k] = words[word] = pieces[0][1]
-                else:
-                    parts[k] = pieces
-        out: list[list] = []  # merge runs of the same subset
-        for i, found in enumerate(parts):
-            pieces = [(0, found)] if found.__class__ is bytes else found
-            for subset, data in ([(0, b" ")] if i else []) + pieces:
-                if out and out[-1][0] == subset:
-                    out[-1][1] += data
-                else:
-                    out.append([subset, bytearray(data)])
-        return [(subset, bytes(data)) for subset, data in out]
-
-
-def register_fonts() -> None:
-    """Register DejaVu Sans (regular and bold) once, and make <b> use the bold face."""
-    registered = pdfmetrics.getRegisteredFontNames()
-    if all(name in registered and isinstance(pdfmetrics.getFont(name), WordCachedTTFont) for name in FONT_FILES):
-        return
-    for name, path in FONT_FILES.items():
-        pdfmetrics.registerFont(WordCachedTTFont(name, str(path)))
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
 
 
 # --- User text -------------------------------------------------------------------------------
@@ -129,6 +62,28 @@ def _covered() -> set[int]:
     return _COVERED
 
 
+_SPECIAL: list[re.Pattern] = []
+
+
+def _special() -> re.Pattern:
+    """Matches any character ``_paragraphs`` must drop or mark: a control character, or one the
+    fonts cannot draw. A 5,000-character note is searched in C, instead of being read a character at
+    a time in Python (``set(text)`` alone took about a third of a millisecond)."""
+    if not _SPECIAL:
+        start, end, ranges = None, None, []
+        for code in sorted(c for c in _covered() if c > 0x9f and not _CONTROL.match(chr(c))):
+            if code != (end or 0) + 1:
+                if start is not None:
+                    ranges.append((start, end))
+                start = code
+            end = code
+        if start is not None:
+            ranges.append((start, end))
+        allowed = "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in ranges)
+        _SPECIAL.append(re.compile(f"[^\t\n\r\x20-\x7e{allowed}]"))
+    return _SPECIAL[0]
+
+
 def printable(text: str) -> str:
     """``text`` with what the fonts cannot draw marked: each emoji as [emoji], each run of other
     missing characters once; invisible format characters (zero-width joiners, variation selectors,
@@ -136,7 +91,7 @@ def printable(text: str) -> str:
     if text.isascii():
         return text
     covered = _covered()
-    if all(ord(c) in covered for c in text if c > "\x7f"):
+    if all(ord(c) in covered for c in set(text) if c > "\x7f"):  # each distinct character once
         return text
     out, in_other = [], False
     for c in text:
@@ -216,7 +171,9 @@ class Text(Flowable):
 
     def _paragraphs(self) -> list[list[str]]:
         paragraphs, blank = [], True
-        text = printable(_CONTROL.sub("", self.text or ""))
+        text = self.text or ""
+        if _special().search(text):
+            text = printable(_CONTROL.sub("", text))
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         for line in text.split("\n"):
@@ -240,8 +197,10 @@ class Text(Flowable):
         label = plain(self.label)
         used = (pdfmetrics.stringWidth(label, st.bold, size) + space * size) if label else 0.0  # label and a space
         for paragraph in self._paragraphs():
-            widths = [cache.get(w) or cache.setdefault(w, measure(w, 1.0)) for w in paragraph]
-            ends = [0.0, *accumulate(w + space for w in widths)]  # ends[k]: words before k, each with a space
+            widths = list(map(cache.get, paragraph))
+            if None in widths:
+                widths = [cache.get(w) or cache.setdefault(w, measure(w, 1.0)) for w in paragraph]
+            ends = list(accumulate(map(add, widths, repeat(space)), initial=0.0))  # ends[k]: words before k, each with a space
             n, i, carried, emitted = len(paragraph), 0, [], False
             while i < n:
                 room = (avail - used) / size + space + 0.001
@@ -307,31 +266,56 @@ class Text(Flowable):
         head._laid_width = tail._laid_width = availWidth
         return [head, tail]
 
+    def wrapOn(self, canv, aW, aH):
+        return self.wrap(aW, aH)  # measuring needs no canvas (Flowable.wrapOn sets and unsets one)
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        # Writes what Flowable.drawOn writes (q, the move to x y, the text, Q) without saving and
+        # restoring the canvas's own record of its state, which draw() never changes: tables draw
+        # thousands of cells, and that record was a tenth of a long report's time.
+        x = self._hAlignAdjust(x, _sW)
+        canvas._code.append("q")
+        canvas._code.append(f"{fp_str(1, 0, 0, 1, x, y)} cm")
+        self.canv = canvas
+        self.draw()
+        del self.canv
+        canvas._code.append("Q")
+
     def draw(self):
         # Writes the text operators directly, as reportlab's text object would less its per-line
         # overhead: one BT/ET block, the first line placed with Tm, the next ones with T* (leading).
         st, canv = self.style, self.canv
         doc, code = canv._doc, []
         regular, bold = pdfmetrics.getFont(st.font), pdfmetrics.getFont(st.bold)
-        regular_words, bold_words = regular.words_for(doc), bold.words_for(doc)
-        size, escape_pdf, current = fp_str(st.size), canv._escape, None
+        regular_table, bold_table = regular.table_for(doc), bold.table_for(doc)
+        size, current = fp_str(st.size), None
         add = code.append
         colour, top = st.colour, self.height - st.size
         add(f"BT {fp_str(colour.red, colour.green, colour.blue)} rg {fp_str(st.leading)} TL")  # q/Q restores
         first_x = st.left_indent + (st.first_indent if self._first else 0)
         add(f"1 0 0 1 {fp_str(first_x)} {fp_str(top)} Tm")
-        for i, (label, text) in enumerate(self._lines):
+        lines = self._lines
+        # Every line after the first in one string when the table knows all their characters (the
+        # usual case): only the first line can have a label.
+        rest = None if len(lines) < 2 or any(label for label, _ in lines[1:]) else \
+            regular.pdf_lines([text for _, text in lines[1:]], doc, regular_table)
+        for i, (label, text) in enumerate(lines):
             if i == 1 and first_x != st.left_indent:
                 add(f"1 0 0 1 {fp_str(st.left_indent)} {fp_str(top - st.leading)} Tm")
             elif i:
                 add("T*")
-            for font, words, run in ((bold, bold_words, label + " "), (regular, regular_words, text)) if label \
-                    else ((regular, regular_words, text),):
-                for subset, data in font.encode(run, doc, words):
+            if i == 1 and rest is not None:
+                if current != (regular, 0):
+                    add(f"{regular.getSubsetInternalName(0, doc)} {size} Tf")
+                add(f"({rest}) Tj")
+                break
+            for font, table, run in ((bold, bold_table, label + " "), (regular, regular_table, text)) if label \
+                    else ((regular, regular_table, text),):
+                for subset, data in font.pdf_strings(run, doc, table):
                     if (font, subset) != current:
                         add(f"{font.getSubsetInternalName(subset, doc)} {size} Tf")
                         current = (font, subset)
-                    add(f"({escape_pdf(data)}) Tj")
+                    add(f"({data}) Tj")
         add("ET")
         canv._code.append("\n".join(code))
 

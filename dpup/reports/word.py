@@ -11,7 +11,9 @@ import re
 from io import BytesIO
 
 from docx import Document
+from docx.oxml.ns import qn
 from docx.shared import Pt
+from lxml.etree import SubElement
 
 from dpup.reports.rows import Report
 
@@ -22,20 +24,29 @@ def clean(text: str) -> str:
     return _NOT_XML.sub("", text or "")
 
 
-def add_text(paragraph, text: str):
-    """A run holding ``text`` (cleaned), line breaks and tabs kept. python-docx's ``add_run(text)``
-    appends the text one character at a time (about 1 µs a character), which made a full record
-    with long notes take most of a second; whole lines go in as one ``<w:t>`` here."""
-    run = paragraph.add_run()
+_P, _PPR, _PSTYLE, _R, _RPR, _B, _T, _BR, _TAB, _VAL, _SPACE = (qn(tag) for tag in (
+    "w:p", "w:pPr", "w:pStyle", "w:r", "w:rPr", "w:b", "w:t", "w:br", "w:tab", "w:val", "xml:space"))
+
+
+def add_text(p, text: str, bold: bool = False) -> None:
+    """A run holding ``text`` (cleaned), line breaks and tabs kept, at the end of the paragraph
+    element ``p``. The XML is what python-docx's ``add_run`` and ``run.bold`` make, built with lxml
+    directly: python-docx finds each new element's place among its siblings by name (and its
+    ``add_run(text)`` adds a character at a time), which was most of the time a full record took."""
+    r = SubElement(p, _R)
+    if bold:
+        SubElement(SubElement(r, _RPR), _B)
     for i, line in enumerate(clean(text).split("\n")):
         if i:
-            run._r.add_br()
+            SubElement(r, _BR)
         for j, part in enumerate(line.split("\t")):
             if j:
-                run._r.add_tab()
+                SubElement(r, _TAB)
             if part:
-                run._r.add_t(part)
-    return run
+                t = SubElement(r, _T)
+                t.text = part
+                if len(part.strip()) < len(part):
+                    t.set(_SPACE, "preserve")
 
 
 class _Doc:
@@ -48,16 +59,19 @@ class _Doc:
         props.subject, props.language = report.subject, report.language
 
         self._style_ids: dict[str, str] = {}
+        self._body = self.doc.element.body
+        self._end = self._body.find(qn("w:sectPr"))  # the document's last child: paragraphs go before it
 
     def _paragraph(self, style: str | None):
-        """A new paragraph in ``style``. The style id is set on the paragraph directly: python-docx's
-        own ``style=`` looks the style up again each time, about 8 ms a paragraph, which made the full
-        record of a large assessment take seconds."""
-        p = self.doc.add_paragraph()
+        """A new paragraph element in ``style``, placed as python-docx's ``add_paragraph`` places it
+        (before the section properties). The style is set by id: python-docx's own ``style=`` looks
+        the style up again each time, about 8 ms a paragraph."""
+        p = self._body.makeelement(_P)
+        self._end.addprevious(p)
         if style:
             if style not in self._style_ids:
                 self._style_ids[style] = self.doc.styles[style].style_id
-            p._p.get_or_add_pPr().style = self._style_ids[style]
+            SubElement(SubElement(p, _PPR), _PSTYLE).set(_VAL, self._style_ids[style])
         return p
 
     def heading(self, text: str, level: int) -> None:
@@ -66,7 +80,7 @@ class _Doc:
     def para(self, text: str, label: str = "", style: str | None = None) -> None:
         p = self._paragraph(style)
         if label:
-            add_text(p, label + " ").bold = True
+            add_text(p, label + " ", bold=True)
         add_text(p, text)
 
     def bullet(self, text: str, label: str = "") -> None:
@@ -75,13 +89,13 @@ class _Doc:
     def table(self, header: list[str], rows: list[list[str]]) -> None:
         table = self.doc.add_table(rows=1 + len(rows), cols=len(header))
         table.style = "Table Grid"
-        cells = table._cells  # one list, row by row: far faster than table.cell(r, c) on long tables
+        cells = [cell._tc.find(_P) for cell in table._cells]  # one list, row by row: far faster than table.cell(r, c)
         n = len(header)
         for c, h in enumerate(header):
-            add_text(cells[c].paragraphs[0], h).bold = True
+            add_text(cells[c], h, bold=True)
         for r, row in enumerate(rows, start=1):
             for c, value in enumerate(row):
-                add_text(cells[r * n + c].paragraphs[0], str(value))
+                add_text(cells[r * n + c], str(value))
 
     def bytes(self) -> bytes:
         out = BytesIO()

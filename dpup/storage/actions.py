@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import bindparam, func, or_, select, tuple_
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -191,7 +191,8 @@ class Filters:
 def register_query(organisation_id: int, filters: Filters, today: date, board_only: bool = False):
     """The organisation's actions that match, soonest due first (no due date last), with their owner
     and assessment loaded."""
-    return _matching(select(ActionItem), organisation_id, filters, today, board_only).options(
+    return _matching(select(ActionItem), organisation_id, filters, today, board_only).order_by(
+        ActionItem.due.is_(None), ActionItem.due, ActionItem.id).options(
         joinedload(ActionItem.owner), joinedload(ActionItem.assessment))
 
 
@@ -211,25 +212,107 @@ def _matching(query, organisation_id: int, filters: Filters, today: date, board_
         query = query.where(ActionItem.due <= filters.due_by)
     if filters.overdue:
         query = query.where(ActionItem.due < today, ActionItem.status == ActionStatus.OPEN)
-    return query.order_by(ActionItem.due.is_(None), ActionItem.due, ActionItem.id)
+    return query
 
 
 def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def register_page(organisation_id: int, filters: Filters, today: date, page: int = 1,
-                  per_page: int = 50) -> tuple[list[ActionItem], bool]:
-    # The page's ids first, from the narrow row the register index holds, then those rows with their
-    # owner and assessment: joining first made a deep page sort and skip thousands of wide rows.
+@dataclass(frozen=True)
+class Position:
+    """An action's place in the register's order (due date, then id; no due date after every date):
+    a page link names the row it continues from, so the database seeks to it instead of counting
+    its way there."""
+    due: date | None
+    id: int
+
+    @property
+    def token(self) -> str:
+        return f"{self.due.isoformat() if self.due else 'none'}.{self.id}"
+
+    @classmethod
+    def parse(cls, token: str) -> Position | None:
+        """The position a link carries, or None if it is not one (a link typed or cut short)."""
+        due, _, number = (token or "").partition(".")
+        if not number.isdigit() or not 0 < int(number) < 2**31:  # the id column is 32-bit on PostgreSQL
+            return None
+        try:
+            return cls(None if due == "none" else date.fromisoformat(due), int(number))
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
+class RegisterPage:
+    items: list[ActionItem]
+    previous: Position | None  # the first row, when earlier rows match too ("before" it)
+    next: Position | None  # the last row, when later rows match too ("after" it)
+
+
+def register_page(organisation_id: int, filters: Filters, today: date, *, after: Position | None = None,
+                  before: Position | None = None, last: bool = False, per_page: int = 50) -> RegisterPage:
+    """One page of the register: the first, the rows after or before a position, or the last page."""
+    backwards = before is not None or last
+    rows = _seek(organisation_id, filters, today, before if backwards else after, backwards, per_page + 1)
+    if not rows and (after or before):  # the row the link named no longer matches: start again
+        return register_page(organisation_id, filters, today, per_page=per_page)
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    if backwards:
+        rows.reverse()
+    positions = [Position(due, id_) for id_, due in rows]
+    first, final = (positions[0], positions[-1]) if positions else (None, None)
+    earlier = more if backwards else after is not None
+    later = before is not None if backwards else more
+    return RegisterPage(_load([p.id for p in positions]), first if earlier else None, final if later else None)
+
+
+def _seek(organisation_id: int, filters: Filters, today: date, position: Position | None, backwards: bool,
+          limit: int) -> list[tuple[int, date | None]]:
+    """Up to ``limit`` (id, due) rows from ``position`` on, in order or in reverse. The order is
+    read in two stretches, the dated rows by (due, id) and then the undated ones by id, so that
+    each is a range of the register index: one sort over "due IS NULL" would read every row."""
+    base = _matching(select(ActionItem.id, ActionItem.due), organisation_id, filters, today)
+    dated, undated = base.where(ActionItem.due.is_not(None)), base.where(ActionItem.due.is_(None))
+    key = tuple_(ActionItem.due, ActionItem.id)
+    if position is None:
+        stretches = [undated, dated] if backwards else [dated, undated]
+    elif position.due is None:
+        stretches = [undated.where(ActionItem.id < position.id), dated] if backwards else \
+            [undated.where(ActionItem.id > position.id)]
+    else:
+        mark = (position.due, position.id)
+        stretches = [dated.where(key < mark)] if backwards else [dated.where(key > mark), undated]
+    order = (ActionItem.due.desc(), ActionItem.id.desc()) if backwards else (ActionItem.due, ActionItem.id)
+    rows: list = []
+    for stretch in stretches:
+        rows += db.session.execute(stretch.order_by(*order).limit(limit - len(rows))).all()
+        if len(rows) >= limit:
+            break
+    return rows
+
+
+def register_page_number(organisation_id: int, filters: Filters, today: date, page: int,
+                         per_page: int = 50) -> RegisterPage:
+    """A page by its number, for links made before the register moved to positions (OFFSET: slower
+    the deeper the page). Its Previous and Next links are positions."""
     ids = list(db.session.scalars(_matching(select(ActionItem.id), organisation_id, filters, today)
+                                  .order_by(ActionItem.due.is_(None), ActionItem.due, ActionItem.id)
                                   .offset((page - 1) * per_page).limit(per_page + 1)))
+    items = _load(ids[:per_page])
+    first, final = (Position(items[0].due, items[0].id), Position(items[-1].due, items[-1].id)) if items else (None, None)
+    return RegisterPage(items, first if page > 1 else None, final if len(ids) > per_page else None)
+
+
+def _load(ids: list[int]) -> list[ActionItem]:
+    """Those rows, in that order, with their owner and assessment."""
     if not ids:
-        return [], False
+        return []
     found = {item.id: item for item in db.session.scalars(
-        select(ActionItem).where(ActionItem.id.in_(ids[:per_page]))
+        select(ActionItem).where(ActionItem.id.in_(ids))
         .options(joinedload(ActionItem.owner), joinedload(ActionItem.assessment))).unique()}
-    return [found[i] for i in ids[:per_page]], len(ids) > per_page
+    return [found[i] for i in ids]
 
 
 def overdue(organisation_id: int, today: date, limit: int = 10) -> list[ActionItem]:

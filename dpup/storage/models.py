@@ -319,8 +319,10 @@ class ActionItem(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (UniqueConstraint("assessment_id", "key"),
-                      # The register: one organisation's actions of a status, soonest due first.
-                      Index("ix_action_item_register", "organisation_id", "status", "due", "id"))
+                      # The register: one organisation's actions of a status, soonest due first; and of
+                      # any status. Its pages seek along these in (due, id) order.
+                      Index("ix_action_item_register", "organisation_id", "status", "due", "id"),
+                      Index("ix_action_item_register_any_status", "organisation_id", "due", "id"))
 
     @property
     def owner_label(self) -> str:

@@ -14,7 +14,7 @@ from dpup.reports.model import build_report
 from dpup.storage import actions as store_actions
 from dpup.storage import assessments as store
 from dpup.storage import audit
-from dpup.storage.actions import ActionChange, Filters
+from dpup.storage.actions import ActionChange, Filters, Position
 from dpup.storage.db import db
 from dpup.storage.models import ActionStatus, Status
 from dpup.web.action_forms import ActionEditForm, BriefWordsForm, RegisterFilterForm
@@ -126,15 +126,22 @@ def _filters(form: RegisterFilterForm) -> Filters:
 @bp.get("/actions")
 @requires("assessments.read")
 def register():
+    """The register, 50 a page. Links carry the position of the row a page continues from (after=
+    for the next page, before= for the previous one; page=last for the last), so a deep page costs
+    what the first does. A numbered page (page=3) is from an older link and still works."""
     form = RegisterFilterForm(request.args)
     form.validate()
-    page = max(request.args.get("page", 1, type=int), 1)
-    if page > MAX_PAGE:
-        abort(404)
-    filters = _filters(form)
-    items, more = store_actions.register_page(current_user.organisation_id, filters, _today(), page, PER_PAGE)
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("actions/register.html", form=form, items=items, more=more, page=page, args=args,
+    filters, organisation_id, page = _filters(form), current_user.organisation_id, request.args.get("page", "")
+    if page.isdigit() and int(page) > 1:
+        if int(page) > MAX_PAGE:
+            abort(404)
+        shown = store_actions.register_page_number(organisation_id, filters, _today(), int(page), PER_PAGE)
+    else:
+        shown = store_actions.register_page(
+            organisation_id, filters, _today(), after=Position.parse(request.args.get("after", "")),
+            before=Position.parse(request.args.get("before", "")), last=page == "last", per_page=PER_PAGE)
+    args = {k: v for k, v in request.args.items() if k not in ("page", "after", "before") and v}
+    return render_template("actions/register.html", form=form, shown=shown, args=args,
                            today=_today()), 400 if form.errors else 200
 
 
