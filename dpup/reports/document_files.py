@@ -105,16 +105,17 @@ def render_docx(doc: DocumentFile) -> bytes:
     props = document.core_properties
     props.title, props.author, props.language = clean(doc.title), clean(doc.organisation), "en-NZ"
     byline = document.add_paragraph()
-    add_text(byline, doc.byline).italic = True
+    add_text(byline._p, doc.byline)  # (add_text works on the paragraph's XML element)
+    byline.runs[-1].italic = True
     for block in blocks(doc.text):
         if block.kind.startswith("h"):
-            add_text(document.add_paragraph(style=f"Heading {block.kind[1]}"), block.text)
+            add_text(document.add_paragraph(style=f"Heading {block.kind[1]}")._p, block.text)
         elif block.kind == "p":
-            add_text(document.add_paragraph(), block.text)
+            add_text(document.add_paragraph()._p, block.text)
         else:
             style = "List Bullet" if block.kind == "ul" else "List Number"
             for item in block.items:
-                add_text(document.add_paragraph(style=style), item)
+                add_text(document.add_paragraph(style=style)._p, item)
     out = BytesIO()
     document.save(out)
     return out.getvalue()
