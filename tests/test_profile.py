@@ -227,3 +227,15 @@ def test_a_stale_choice_of_trees_is_refused_and_keeps_what_was_typed(client, log
     assert response.status_code == 409
     assert "Someone else changed this assessment" in text_of(response)
     assert form_value(response.get_data(as_text=True), "reason-journey") == "We only publish counts."
+
+
+def test_an_assessment_chosen_on_the_home_page_is_ticked_on_the_pre_screen(client):
+    page = client.get("/assessments/new?tree=journey").get_data(as_text=True)
+    assert '<input type="hidden" name="tree" value="journey">' in page
+    response = client.post("/assessments/new", data={"csrf_token": csrf_token(page), "initiative": "From home",
+                                                     "description": "", "tree": "journey"})
+    public_id = re.match(r"/assessments/([\w-]+)/trees/about$", response.location).group(1)
+    answer(client, public_id, "about", "what-info", answer="deidentified")  # recommends nothing
+    answer(client, public_id, "about", "goes-to", answer=["nobody"])
+    html = client.get(f"/assessments/{public_id}/trees").get_data(as_text=True)
+    assert re.search(r'<input[^>]*checked[^>]*value="journey"|<input[^>]*value="journey"[^>]*checked', html)

@@ -19,7 +19,27 @@ def test_start_form_errors_are_focused_linked_and_described(page):
         field = page.locator(f"#{field_id}")
         expect(field).to_have_attribute("aria-invalid", "true")
         expect(field).to_have_accessible_description(f"Error: {message}")
-    expect(summary.locator('a[href="#trees"]')).to_have_text("Choose at least one assessment.")
+
+
+def test_pre_screen_errors_are_focused_linked_and_described(page):
+    """Leaving out a recommended assessment without saying why: the summary is focused, links to the
+    reason field, and the field is described by its error."""
+    public_id = start_assessment(page, initiative="Pre-screen error check")
+    page.goto(f"/assessments/{public_id}/trees")
+    ticked = page.locator("#trees input[type=checkbox]:checked").first
+    tree_id = ticked.get_attribute("value")
+    ticked.uncheck()
+    page.locator(f"#reason-{tree_id}").fill("")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and continue").press("Enter")
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    assert page.title().startswith("Error:")
+    message = "Say why you are leaving this out: it was recommended."
+    expect(summary.locator(f'a[href="#reason-{tree_id}"]')).to_contain_text(message)
+    field = page.locator(f"#reason-{tree_id}")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_accessible_description(f"Error: {message}")
 
 
 def test_question_error_is_focused_and_described(page):

@@ -60,14 +60,18 @@ def new():
         form.trees.choices = [SelectChoice(t.id, t.title) for t in assessable_trees()]
         if request.method == "GET" and request.args.get("tree"):
             form.trees.data = request.args.getlist("tree")
+    # With a profile, an assessment chosen from the home page (?tree=…) is carried through to the
+    # pre-screen, ticked; the profile's answers may recommend others.
+    known = {t.id for t in assessable_trees()}
+    carried = [t for t in (request.values.getlist("tree") if profile else []) if t in known]
     if form.validate_on_submit():
         assessment = store.start_assessment(library(), current_user, form.initiative.data.strip(),
                                             (form.description.data or "").strip(),
-                                            [] if profile else form.trees.data, with_profile=True)
+                                            carried if profile else form.trees.data, with_profile=True)
         first = assessment.trees[0].tree_id
         return redirect(url_for(".tree", public_id=assessment.public_id, tree_id=first))
-    return render_template("assessments/new.html", form=form, trees=assessable_trees(), profile=profile), \
-        200 if not form.errors else 400
+    return render_template("assessments/new.html", form=form, trees=assessable_trees(), profile=profile,
+                           carried=[library().trees[t] for t in carried]), 200 if not form.errors else 400
 
 
 def _load(public_id: str) -> Assessment:

@@ -64,10 +64,12 @@ def choose(public_id: str):
 
 
 def _current_choice(assessment, offered: dict[str, str]) -> list[str]:
-    """What is chosen now: the saved choice, else the recommendation (else nothing yet)."""
+    """What is chosen now: the saved choice, else the recommendation and any tree already in the
+    assessment (chosen on the home page)."""
     if assessment.scope is not None:
         return [tree_id for tree_id in offered if assessment.scope.get(tree_id, {}).get("chosen")]
-    return [tree_id for tree_id, because in offered.items() if because]
+    pinned = {p.tree_id for p in assessment.trees}
+    return [tree_id for tree_id, because in offered.items() if because or tree_id in pinned]
 
 
 def _differs(offered: dict[str, str], chosen: set[str]) -> set[str]:
