@@ -167,7 +167,7 @@ def test_evidence_matches_the_records_and_is_the_organisations_own(app, login_as
             for n in range(count):
                 db.session.add(ChecklistRecord(organisation_id=officer.organisation_id, user_id=officer.id,
                                                checklist_id="quick", checklist_hash="x", all_clear=n == 0,
-                                               to_do=[] if n == 0 else ["ask"]))
+                                               to_do=[] if n == 0 else ["know-why"]))
             db.session.add(ActionItem(assessment_id=made[1].id, organisation_id=officer.organisation_id, key="k",
                                       text="Do it", severity="action_required", trees=[],
                                       due=today - timedelta(days=3)))
@@ -179,10 +179,10 @@ def test_evidence_matches_the_records_and_is_the_organisations_own(app, login_as
     page = text_of(officer.get(f"/maturity/{sa}"))
     assert f"3 initiatives assessed in dpup in {today.year}: 1 approved, 2 draft." in page
     assert "Their most serious finding with an action: 1 none needing action, 1 action required, 1 stop." in page
-    assert f"2 actions open in the register, 1 overdue; 0 done in {today.year}." in page
+    assert "2 actions open in the register now, 1 overdue." in page
     assert f"Frontline checklists used 3 times in {today.year}, 1 with nothing left to do." in page
-    assert "Left to do 2 times:" in page
-    assert f"1 assessment review finished in {today.year}: a median of 0 days" in page
+    assert "with something left: “I can say why we need it.” (Quick check): 2 times." in page
+    assert f"Of the latest 1 assessment review finished in {today.year}: a median of 0 days" in page
     assert "7 initiatives" not in page  # the other organisation's records are not counted
     assert login_as("privacy_officer", org="other").get(f"/maturity/{sa}").status_code == 404
 

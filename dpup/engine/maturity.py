@@ -83,6 +83,7 @@ class Framework(Strict):
     pmaf_sections: tuple[PmafSection, ...] = ()
     sources: tuple[Source, ...] = Field(min_length=1)
     licence: str = ""
+    disclaimer: str = Field(default="", description="The fine print every maturity report ends with.")
     sections: tuple[Section, ...] = Field(min_length=1)
 
     _source: FileSource | None = PrivateAttr(default=None)

@@ -111,9 +111,7 @@ class MaturityReport:
     sources: tuple[str, ...] = ()
     subject: str = "DPUP maturity self-assessment"
     language: str = "en-NZ"
-    disclaimer: str = ("A self-assessment: the organisation's own view of how well it lives DPUP, with the facts "
-                       "its records show beside each criterion. DPUP is good practice, not law; this is not legal "
-                       "advice.")
+    disclaimer: str = ""  # the framework's fine print
     criteria: tuple[CriterionRow, ...] = field(default=())
 
     @property
@@ -149,19 +147,21 @@ def evidence_facts(library: Library, evidence: Evidence, zone_name: str | None =
                    + (f": {statuses}." if a.started else ".")]
     if a.started:
         assessments.append(f"Their most serious finding with an action: {worst}.")
-    actions = [f"{act.open} action{'s' if act.open != 1 else ''} open in the register, {act.overdue} overdue; "
-               f"{act.done_this_year} done in {evidence.year}."]
+    actions = [f"{act.open} action{'s' if act.open != 1 else ''} open in the register now, {act.overdue} overdue."]
     titles = {cid: c.title for cid, c in library.checklists.items()}
     items = {(cid, i.id): i.text for cid, c in library.checklists.items() for i in c.items}
     checklists = [f"Frontline checklists used {ch.uses} time{'s' if ch.uses != 1 else ''} in {evidence.year}"
                   + (f", {ch.all_clear} with nothing left to do." if ch.uses else ".")]
     if ch.by_checklist:
         checklists.append("Most used: " + "; ".join(f"{titles.get(c, c)} ({n})" for c, n in ch.by_checklist[:3]) + ".")
-    checklists += [f"Left to do {n} time{'s' if n != 1 else ''}: “{items.get((c, i), i)}” ({titles.get(c, c)})."
+    if ch.left_to_do:
+        checklists.append(f"Most often left to do, in the latest {ch.sampled} result{'s' if ch.sampled != 1 else ''} "
+                          "with something left:")
+    checklists += [f"“{items.get((c, i), i)}” ({titles.get(c, c)}): {n} time{'s' if n != 1 else ''}."
                    for c, i, n in ch.left_to_do[:3]]
-    reviews = [f"{rv.approved} assessment review{'s' if rv.approved != 1 else ''} finished in {evidence.year}"
-               + (f": a median of {rv.median_days:g} days from first submitted to approved, the longest "
-                  f"{rv.longest_days:g}." if rv.approved else ".")]
+    reviews = [f"Of the latest {rv.approved} assessment review{'s' if rv.approved != 1 else ''} finished in "
+               f"{evidence.year}: a median of {rv.median_days:g} days from first submitted to approved, the longest "
+               f"{rv.longest_days:g}." if rv.approved else f"No assessment review finished in {evidence.year}."]
     return {"assessments": tuple(assessments), "actions": tuple(actions), "checklists": tuple(checklists),
             "reviews": tuple(reviews)}
 
@@ -227,7 +227,7 @@ def build(library: Library, framework: Framework, sa: SelfAssessment, previous: 
                        and sa.submitted_by.name == sa.signed_off_by),
         actions=actions, facts=tuple((FACT_HEADINGS[k], v) for k, v in facts.items()),
         sources=tuple(f"{src.title}" + (f" ({src.url})" if src.url else "") for src in framework.sources),
-        criteria=tuple(all_criteria))
+        disclaimer=framework.disclaimer, criteria=tuple(all_criteria))
 
 
 def _review_status(sa: SelfAssessment, signoff) -> str:

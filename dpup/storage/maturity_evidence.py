@@ -21,6 +21,9 @@ from dpup.localtime import zone
 from dpup.storage.db import db
 from dpup.storage.models import ActionItem, ActionStatus, Assessment, AuditEvent, ChecklistRecord, Status
 
+# How many of the latest results and reviews the figures that need each one's details are read from.
+LEFT_TO_DO_SAMPLE = 500
+REVIEW_SAMPLE = 100
 # Severities from least to most serious, as action items store them.
 _SEVERITY_ORDER = ("information", "advisory", "action_required", "seek_advice", "stop")
 
@@ -36,7 +39,6 @@ class AssessmentFacts:
 class ActionFacts:
     open: int
     overdue: int
-    done_this_year: int
 
 
 @dataclass(frozen=True)
@@ -45,11 +47,12 @@ class ChecklistFacts:
     all_clear: int
     by_checklist: list[tuple[str, int]]  # checklist id, times used; most used first
     left_to_do: list[tuple[str, str, int]]  # checklist id, item id, times left to do; most often first
+    sampled: int  # how many of the latest results with something left to do were read for left_to_do
 
 
 @dataclass(frozen=True)
 class ReviewFacts:
-    approved: int  # reviews finished (approved) in the year
+    approved: int  # reviews finished (approved) in the year that were read: at most REVIEW_SAMPLE, the latest
     median_days: float | None  # first submitted -> approved
     longest_days: float | None
 
@@ -73,7 +76,7 @@ def year_bounds(year: int, zone_name: str | None = None) -> tuple[datetime, date
 
 def gather(organisation_id: int, year: int, today: date, zone_name: str | None = None) -> Evidence:
     start, end = year_bounds(year, zone_name)
-    return Evidence(year, _assessments(organisation_id, start, end), _actions(organisation_id, start, end, today),
+    return Evidence(year, _assessments(organisation_id, start, end), _actions(organisation_id, today),
                     _checklists(organisation_id, start, end), _reviews(organisation_id, start, end))
 
 
@@ -81,36 +84,31 @@ def _assessments(organisation_id: int, start: datetime, end: datetime) -> Assess
     """The year's initiatives by status, and by the most serious finding that asked for an action
     (verdicts are worked out from the answers each time a report is read, never stored; the most
     serious finding is what the verdict can be no milder than)."""
+    in_year = (Assessment.organisation_id == organisation_id, Assessment.created_at >= start,
+               Assessment.created_at < end)
+    by_status = dict(db.session.execute(select(Assessment.status, func.count()).where(*in_year)
+                                        .group_by(Assessment.status)).all())
     rank = case(*((ActionItem.severity == s, n) for n, s in enumerate(_SEVERITY_ORDER)), else_=-1)
     per_assessment = (
-        select(Assessment.status.label("status"), func.max(rank).label("worst"))
+        select(func.max(rank).label("worst"))
         .select_from(Assessment)
         .outerjoin(ActionItem, and_(ActionItem.assessment_id == Assessment.id,
                                     ActionItem.status != ActionStatus.NOT_NEEDED))
-        .where(Assessment.organisation_id == organisation_id, Assessment.created_at >= start,
-               Assessment.created_at < end)
-        .group_by(Assessment.id, Assessment.status)).subquery()
-    rows = db.session.execute(select(per_assessment.c.status, per_assessment.c.worst, func.count())
-                              .group_by(per_assessment.c.status, per_assessment.c.worst)).all()
-    by_status: dict[str, int] = {}
+        .where(*in_year).group_by(Assessment.id)).subquery()
     by_worst: dict[str, int] = {}
-    for status, worst, count in rows:
-        by_status[status] = by_status.get(status, 0) + count
+    for worst, count in db.session.execute(select(per_assessment.c.worst, func.count())
+                                           .group_by(per_assessment.c.worst)):
         key = _SEVERITY_ORDER[worst] if worst is not None and worst >= 0 else ""
         by_worst[key] = by_worst.get(key, 0) + count
     return AssessmentFacts(sum(by_status.values()), by_status, by_worst)
 
 
-def _actions(organisation_id: int, start: datetime, end: datetime, today: date) -> ActionFacts:
-    """Open and overdue now (the register's index), and finished this year."""
+def _actions(organisation_id: int, today: date) -> ActionFacts:
+    """Open and overdue now, counted in the register's index (organisation, status, due)."""
     open_, overdue = db.session.execute(
         select(func.count(), func.count(case((ActionItem.due < today, 1))))
         .where(ActionItem.organisation_id == organisation_id, ActionItem.status == ActionStatus.OPEN)).one()
-    done = db.session.scalar(
-        select(func.count()).where(ActionItem.organisation_id == organisation_id,
-                                   ActionItem.status == ActionStatus.DONE,
-                                   ActionItem.updated_at >= start, ActionItem.updated_at < end))
-    return ActionFacts(open_, overdue, done or 0)
+    return ActionFacts(open_, overdue)
 
 
 def _checklists(organisation_id: int, start: datetime, end: datetime) -> ChecklistFacts:
@@ -120,33 +118,42 @@ def _checklists(organisation_id: int, start: datetime, end: datetime) -> Checkli
         select(ChecklistRecord.checklist_id, func.count(), func.count(case((ChecklistRecord.all_clear, 1))))
         .where(*in_year).group_by(ChecklistRecord.checklist_id)).all()
     by_checklist = sorted(((cid, n) for cid, n, _ in rows), key=lambda r: (-r[1], r[0]))
-    # Each item left to do, counted in the database from the JSON list each result keeps.
+    # What was left to do, counted in the database from the JSON list each result keeps, over the
+    # latest results of the year that left something to do (a bounded read, however busy the year).
+    latest = (select(ChecklistRecord.id, ChecklistRecord.checklist_id, ChecklistRecord.to_do)
+              .where(*in_year, ChecklistRecord.all_clear.is_(False))
+              .order_by(ChecklistRecord.created_at.desc()).limit(LEFT_TO_DO_SAMPLE)).subquery()
     dialect = db.session.get_bind().dialect.name
     elements = (func.json_array_elements_text if dialect == "postgresql" else func.json_each)(
-        ChecklistRecord.to_do).table_valued("value").alias("item")
+        latest.c.to_do).table_valued("value").alias("item")
     left = db.session.execute(
-        select(ChecklistRecord.checklist_id, elements.c.value, func.count().label("n"))
-        .select_from(ChecklistRecord).join(elements, true())
-        .where(*in_year, ChecklistRecord.all_clear.is_(False))
-        .group_by(ChecklistRecord.checklist_id, elements.c.value)
-        .order_by(func.count().desc(), ChecklistRecord.checklist_id, elements.c.value).limit(5)).all()
-    return ChecklistFacts(sum(n for _, n, _ in rows), sum(c for _, _, c in rows), by_checklist,
-                          [(cid, str(item), n) for cid, item, n in left])
+        select(latest.c.checklist_id, elements.c.value, func.count().label("n"))
+        .select_from(latest).join(elements, true())
+        .group_by(latest.c.checklist_id, elements.c.value)
+        .order_by(func.count().desc(), latest.c.checklist_id, elements.c.value).limit(5)).all()
+    uses = sum(n for _, n, _ in rows)
+    clear = sum(c for _, _, c in rows)
+    return ChecklistFacts(uses, clear, by_checklist, [(cid, str(item), n) for cid, item, n in left],
+                          min(uses - clear, LEFT_TO_DO_SAMPLE))
 
 
 def _reviews(organisation_id: int, start: datetime, end: datetime) -> ReviewFacts:
-    """How long reviews of assessments took: first submitted to approved, for those approved in the
-    year, from the audit trail (dpup records every status change there)."""
-    status = AuditEvent.after["status"].as_string()
-    base = (AuditEvent.organisation_id == organisation_id, AuditEvent.action == "status_changed",
-            AuditEvent.target.like("assessment:%"))
-    approved = (select(AuditEvent.target.label("target"), func.min(AuditEvent.at).label("at"))
-                .where(*base, status == Status.APPROVED.value, AuditEvent.at >= start, AuditEvent.at < end)
-                .group_by(AuditEvent.target)).subquery()
-    submitted = (select(AuditEvent.target.label("target"), func.min(AuditEvent.at).label("at"))
-                 .where(*base, status == Status.SUBMITTED.value, AuditEvent.at < end)
-                 .group_by(AuditEvent.target)).subquery()
-    pairs = db.session.execute(select(submitted.c.at, approved.c.at)
-                               .join(approved, approved.c.target == submitted.c.target)).all()
-    days = [(done - sent).total_seconds() / 86400 for sent, done in pairs if done >= sent]
+    """How long reviews take, first submitted to approved, over the latest assessments approved in the
+    year: approved when signed off (on the assessment), submitted when the audit trail first says so.
+    Bounded reads: the latest approvals from the assessments list's index, then each one's events."""
+    approved = db.session.execute(
+        select(Assessment.public_id, Assessment.signed_off_at)
+        .where(Assessment.organisation_id == organisation_id, Assessment.status == Status.APPROVED,
+               Assessment.signed_off_at >= start, Assessment.signed_off_at < end)
+        .order_by(Assessment.updated_at.desc(), Assessment.id.desc()).limit(REVIEW_SAMPLE)).all()
+    if not approved:
+        return ReviewFacts(0, None, None)
+    done = {f"assessment:{public_id}": at for public_id, at in approved}
+    submitted = db.session.execute(
+        select(AuditEvent.target, func.min(AuditEvent.at))
+        .where(AuditEvent.organisation_id == organisation_id, AuditEvent.target.in_(list(done)),
+               AuditEvent.action == "status_changed",
+               AuditEvent.after["status"].as_string() == Status.SUBMITTED.value)
+        .group_by(AuditEvent.target)).all()
+    days = [(done[t] - sent).total_seconds() / 86400 for t, sent in submitted if done[t] >= sent]
     return ReviewFacts(len(days), round(median(days), 1) if days else None, round(max(days), 1) if days else None)

@@ -133,8 +133,9 @@ class AuditEvent(db.Model):
     after: Mapped[object | None] = mapped_column(JSON, nullable=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
-    # The self-assessment's evidence reads one organisation's reviews (status changes) of a year.
-    __table_args__ = (Index("ix_audit_event_organisation_action_at", "organisation_id", "action", "at"),)
+    # One assessment's (or self-assessment's) events: its history, and when each review began for the
+    # self-assessment's evidence. Read by seeking, not by scanning the organisation's whole trail.
+    __table_args__ = (Index("ix_audit_event_organisation_target_at", "organisation_id", "target", "at"),)
 
 
 class LoginThrottle(db.Model):
@@ -163,7 +164,8 @@ class ChecklistRecord(db.Model):
     user: Mapped[User] = relationship()
 
     # The self-assessment's evidence counts one organisation's checklist use in a year.
-    __table_args__ = (Index("ix_checklist_record_organisation_created", "organisation_id", "created_at"),)
+    __table_args__ = (Index("ix_checklist_record_organisation_created", "organisation_id", "created_at",
+                            "checklist_id", "all_clear"),)
 
 
 class KeptForm(db.Model):
@@ -243,7 +245,7 @@ class Assessment(db.Model):
                       Index("ix_assessment_organisation_status_updated", "organisation_id", "status", "updated_at",
                             "id"),
                       # The self-assessment's evidence: the initiatives an organisation assessed in a year.
-                      Index("ix_assessment_organisation_created", "organisation_id", "created_at"))
+                      Index("ix_assessment_organisation_created", "organisation_id", "created_at", "status"))
 
     def answers_for(self, tree_id: str) -> dict[str, AnswerRecord]:
         return {a.node_id: a for a in self.answers if a.tree_id == tree_id}
@@ -332,6 +334,9 @@ class ActionItem(db.Model):
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (UniqueConstraint("assessment_id", "key"),
                       UniqueConstraint("self_assessment_id", "key"),
+                      # The self-assessment's evidence: each of a year's assessments' most serious finding,
+                      # read from the index alone.
+                      Index("ix_action_item_assessment_severity", "assessment_id", "status", "severity"),
                       CheckConstraint("(assessment_id IS NULL) <> (self_assessment_id IS NULL)", name="one_owner"),
                       # The register: one organisation's actions of a status, soonest due first.
                       Index("ix_action_item_register", "organisation_id", "status", "due", "id"))

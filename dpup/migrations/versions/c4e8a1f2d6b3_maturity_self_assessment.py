@@ -73,13 +73,16 @@ def upgrade():
         batch_op.create_check_constraint('one_owner', '(assessment_id IS NULL) <> (self_assessment_id IS NULL)')
         batch_op.create_index(batch_op.f('ix_action_item_self_assessment_id'), ['self_assessment_id'], unique=False)
     # The evidence shown beside the criteria reads one organisation's year of each of these.
-    op.create_index('ix_assessment_organisation_created', 'assessment', ['organisation_id', 'created_at'])
-    op.create_index('ix_checklist_record_organisation_created', 'checklist_record', ['organisation_id', 'created_at'])
-    op.create_index('ix_audit_event_organisation_action_at', 'audit_event', ['organisation_id', 'action', 'at'])
+    op.create_index('ix_assessment_organisation_created', 'assessment', ['organisation_id', 'created_at', 'status'])
+    op.create_index('ix_checklist_record_organisation_created', 'checklist_record',
+                    ['organisation_id', 'created_at', 'checklist_id', 'all_clear'])
+    op.create_index('ix_action_item_assessment_severity', 'action_item', ['assessment_id', 'status', 'severity'])
+    op.create_index('ix_audit_event_organisation_target_at', 'audit_event', ['organisation_id', 'target', 'at'])
 
 
 def downgrade():
-    op.drop_index('ix_audit_event_organisation_action_at', table_name='audit_event')
+    op.drop_index('ix_action_item_assessment_severity', table_name='action_item')
+    op.drop_index('ix_audit_event_organisation_target_at', table_name='audit_event')
     op.drop_index('ix_checklist_record_organisation_created', table_name='checklist_record')
     op.drop_index('ix_assessment_organisation_created', table_name='assessment')
     op.execute("DELETE FROM action_item WHERE assessment_id IS NULL")
