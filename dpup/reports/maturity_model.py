@@ -146,7 +146,8 @@ def evidence_facts(library: Library, evidence: Evidence, zone_name: str | None =
     assessments = [f"{a.started} initiative{'s' if a.started != 1 else ''} assessed in dpup in {evidence.year}"
                    + (f": {statuses}." if a.started else ".")]
     if a.started:
-        assessments.append(f"Their most serious finding with an action: {worst}.")
+        which = "Their" if a.sampled == a.started else f"Of the latest {a.sampled}, their"
+        assessments.append(f"{which} most serious finding with an action: {worst}.")
     actions = [f"{act.open} action{'s' if act.open != 1 else ''} open in the register now, {act.overdue} overdue."]
     titles = {cid: c.title for cid, c in library.checklists.items()}
     items = {(cid, i.id): i.text for cid, c in library.checklists.items() for i in c.items}

@@ -33,6 +33,19 @@ class _MaturityDoc(ReportDoc):
                      colors.white)
 
 
+def _two_lines(text: str, font: str, size: float, width: float) -> list[str]:
+    """``text`` in at most two lines of ``width``, the second cut short with an ellipsis if need be."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    text = plain(text)
+    if stringWidth(text, font, size) <= width:
+        return [text]
+    words, first = text.split(), ""
+    while words and stringWidth((first + " " + words[0]).strip(), font, size) <= width:
+        first = (first + " " + words.pop(0)).strip()
+    return [first, _fit(" ".join(words), font, size, width)] if first else [_fit(text, font, size, width)]
+
+
 def render_maturity_pdf(report: MaturityReport, full: bool = True) -> bytes:
     register_fonts()
     buffer = BytesIO()
@@ -55,7 +68,7 @@ class ComparisonChart(Flowable):
         self.two = report.previous_year is not None
         self.year, self.previous_year = report.year, report.previous_year
         self.rows = [(section.principle + " (section)", section.level), *((e.title, e.level) for e in section.elements)]
-        self.row_h, self.label_w, self.value_w, self.axis_h, self.legend_h = (24 if self.two else 16), 150, 105, 16, 14
+        self.row_h, self.label_w, self.value_w, self.axis_h, self.legend_h = 24, 165, 122, 16, 14
         self.height = self.axis_h + self.legend_h + self.row_h * len(self.rows)
         self.width = WIDTH
 
@@ -79,8 +92,10 @@ class ComparisonChart(Flowable):
         for n, (name, level) in enumerate(self.rows):
             top = self.height - self.axis_h - n * self.row_h
             font = FONT_BOLD if n == 0 else FONT
-            _draw_string(c, self.label_w - 6, top - 11, _fit(name, font, 8, self.label_w - 10), font, 8, INK,
-                         right=True)
+            lines = _two_lines(name, font, 8, self.label_w - 10)
+            for k, line in enumerate(lines):
+                _draw_string(c, self.label_w - 6, top - 11 + (4.5 if len(lines) == 2 else 0) - 9 * k, line, font, 8,
+                             INK, right=True)
             bars = [(level.rank, THIS_YEAR)] + ([(level.previous_rank, LAST_YEAR)] if self.two else [])
             for k, (rank, colour) in enumerate(bars):
                 y = top - 13 - k * 9
@@ -89,9 +104,10 @@ class ComparisonChart(Flowable):
                 if rank is not None:
                     c.setFillColor(colour)
                     c.rect(self.label_w, y, step * (rank + 1), 7, stroke=0, fill=1)
-            words = level.label + (f" (was {level.previous_label})" if self.two else "")
-            _draw_string(c, self.label_w + bar_w + 6, top - 11, _fit(words, FONT, 7.5, self.value_w - 8), FONT, 7.5,
-                         INK)
+            _draw_string(c, self.label_w + bar_w + 6, top - 11 + (4.5 if self.two else 0), level.label, FONT, 7.5, INK)
+            if self.two:
+                _draw_string(c, self.label_w + bar_w + 6, top - 15.5, _fit(f"was {level.previous_label}", FONT, 7,
+                                                                         self.value_w - 8), FONT, 7, MUTED)
         c.setFillColor(THIS_YEAR)
         c.rect(0, 3, 8, 6, stroke=0, fill=1)
         _draw_string(c, 11, 3, str(self.year), FONT, 7, INK)

@@ -23,6 +23,7 @@ from dpup.storage.models import ActionItem, ActionStatus, Assessment, AuditEvent
 
 # How many of the latest results and reviews the figures that need each one's details are read from.
 LEFT_TO_DO_SAMPLE = 500
+WORST_SAMPLE = 200
 REVIEW_SAMPLE = 100
 # Severities from least to most serious, as action items store them.
 _SEVERITY_ORDER = ("information", "advisory", "action_required", "seek_advice", "stop")
@@ -32,7 +33,8 @@ _SEVERITY_ORDER = ("information", "advisory", "action_required", "seek_advice", 
 class AssessmentFacts:
     started: int
     by_status: dict[str, int]  # status -> how many of the year's assessments are in it now
-    by_worst: dict[str, int]  # most serious finding with an action ("" for none) -> how many
+    by_worst: dict[str, int]  # most serious finding with an action ("" for none) -> how many, of the latest
+    sampled: int  # how many of the year's assessments by_worst counts: the latest, at most WORST_SAMPLE
 
 
 @dataclass(frozen=True)
@@ -88,19 +90,23 @@ def _assessments(organisation_id: int, start: datetime, end: datetime) -> Assess
                Assessment.created_at < end)
     by_status = dict(db.session.execute(select(Assessment.status, func.count()).where(*in_year)
                                         .group_by(Assessment.status)).all())
+    # Each one's most serious finding with an action, for the latest of the year's assessments (a
+    # bounded read: the assessments from their index, their actions' severities from theirs).
+    latest = (select(Assessment.id).where(*in_year).order_by(Assessment.created_at.desc())
+              .limit(WORST_SAMPLE)).subquery()
     rank = case(*((ActionItem.severity == s, n) for n, s in enumerate(_SEVERITY_ORDER)), else_=-1)
     per_assessment = (
         select(func.max(rank).label("worst"))
-        .select_from(Assessment)
-        .outerjoin(ActionItem, and_(ActionItem.assessment_id == Assessment.id,
+        .select_from(latest)
+        .outerjoin(ActionItem, and_(ActionItem.assessment_id == latest.c.id,
                                     ActionItem.status != ActionStatus.NOT_NEEDED))
-        .where(*in_year).group_by(Assessment.id)).subquery()
+        .group_by(latest.c.id)).subquery()
     by_worst: dict[str, int] = {}
     for worst, count in db.session.execute(select(per_assessment.c.worst, func.count())
                                            .group_by(per_assessment.c.worst)):
         key = _SEVERITY_ORDER[worst] if worst is not None and worst >= 0 else ""
         by_worst[key] = by_worst.get(key, 0) + count
-    return AssessmentFacts(sum(by_status.values()), by_status, by_worst)
+    return AssessmentFacts(sum(by_status.values()), by_status, by_worst, sum(by_worst.values()))
 
 
 def _actions(organisation_id: int, today: date) -> ActionFacts:
@@ -144,7 +150,8 @@ def _reviews(organisation_id: int, start: datetime, end: datetime) -> ReviewFact
     approved = db.session.execute(
         select(Assessment.public_id, Assessment.signed_off_at)
         .where(Assessment.organisation_id == organisation_id, Assessment.status == Status.APPROVED,
-               Assessment.signed_off_at >= start, Assessment.signed_off_at < end)
+               # (signed off in the year, so last changed in it or since: a range of the list's index)
+               Assessment.updated_at >= start, Assessment.signed_off_at >= start, Assessment.signed_off_at < end)
         .order_by(Assessment.updated_at.desc(), Assessment.id.desc()).limit(REVIEW_SAMPLE)).all()
     if not approved:
         return ReviewFacts(0, None, None)
