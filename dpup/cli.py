@@ -76,6 +76,10 @@ def validate(path: Path | None) -> None:
         laws = sum(f.basis == "law" for f in library.findings.values())
         click.echo(f"ok  findings   {len(library.findings)} in the catalogue ({laws} required by law, "
                    f"{len(library.findings) - laws} good practice); the verdict rule holds on every path")
+    if library.maturity is not None:
+        m = library.maturity
+        click.echo(f"ok  maturity   {m.id}: {len(m.sections)} sections, {len(m.criteria)} criteria "
+                   f"(version {m.version}, {m.file.content_hash})")
     if path is None:
         click.echo(f"ok  content    {len(library.pages)} pages")
         click.echo(f"ok  documents  {len(library.documents)} templates")

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from dpup.storage import assessments as store
+from dpup.storage import maturity as maturity_store
 from dpup.storage.db import db
 from dpup.storage.models import Assessment, Status, User
 from tests.conftest import login
@@ -127,6 +128,34 @@ for endpoint, suffix in (("assessments.report", ""), ("reports.markdown", ".md")
         (endpoint, "GET", f"/assessments/{{other_approved}}/{path}",
          expect(404, anonymous=LOGIN, frontline=403)),
     ]
+# The organisation's DPUP self-assessment. {own_sa}/{other_sa} are drafts, {..._sa_approved} signed off.
+EDITS = dict(anonymous=LOGIN, administrator=200, privacy_officer=200)  # maturity.edit: either may rate it
+MATRIX += [
+    ("maturity.index", "GET", "/maturity/", expect(200, anonymous=LOGIN, frontline=403)),
+    ("maturity.new", "POST", "/maturity/new", expect(403, anonymous=LOGIN, administrator=400, privacy_officer=400)),
+    ("maturity.show", "GET", "/maturity/{own_sa}", expect(403, **EDITS)),
+    ("maturity.show", "GET", "/maturity/{other_sa}", expect(403, anonymous=LOGIN, administrator=404,
+                                                            privacy_officer=404)),
+    ("maturity.rate", "GET", "/maturity/{own_sa}/criteria/frontline", expect(403, **EDITS)),
+    ("maturity.rate", "GET", "/maturity/{other_sa}/criteria/frontline",
+     expect(403, anonymous=LOGIN, administrator=404, privacy_officer=404)),
+    ("maturity.submit", "POST", "/maturity/{other_sa}/submit",
+     expect(403, anonymous=LOGIN, administrator=404, privacy_officer=404)),
+    ("maturity.review", "POST", "/maturity/{other_sa}/review", expect(403, anonymous=LOGIN, privacy_officer=404)),
+    ("maturity.make_actions", "POST", "/maturity/{other_sa}/actions",
+     expect(403, anonymous=LOGIN, administrator=404, privacy_officer=404)),
+    ("maturity.edit_action", "GET", "/maturity/{own_sa}/actions/no-such-action",
+     expect(403, anonymous=LOGIN, administrator=404, privacy_officer=404)),
+    ("maturity.next_year", "POST", "/maturity/{other_sa_approved}/next-year",
+     expect(403, anonymous=LOGIN, administrator=404, privacy_officer=404)),
+]
+for endpoint, path in (("maturity.report", "report"), ("maturity.download", "brief.pdf"),
+                       ("maturity.download", "report.docx")):
+    MATRIX += [
+        (endpoint, "GET", f"/maturity/{{own_sa}}/{path}", expect(200, anonymous=LOGIN, frontline=403, board=404)),
+        (endpoint, "GET", f"/maturity/{{own_sa_approved}}/{path}", expect(200, anonymous=LOGIN, frontline=403)),
+        (endpoint, "GET", f"/maturity/{{other_sa_approved}}/{path}", expect(404, anonymous=LOGIN, frontline=403)),
+    ]
 
 
 @pytest.fixture
@@ -144,6 +173,11 @@ def world(app, people, login_as):
             ids[org] = draft.public_id
             ids[f"{org}_approved"] = approved.public_id
             ids[f"{org}_officer"] = officer.public_id
+            sa_draft = maturity_store.start(library.maturity, officer, 2026)
+            sa_approved = maturity_store.start(library.maturity, officer, 2025)
+            sa_approved.status = Status.APPROVED
+            db.session.commit()
+            ids[f"{org}_sa"], ids[f"{org}_sa_approved"] = sa_draft.public_id, sa_approved.public_id
     return ids
 
 

@@ -10,6 +10,7 @@ from dpup.engine.content import Page, load_pages
 from dpup.engine.cross_refs import check_cross_references
 from dpup.engine.documents import DOCUMENTS_DIR, DocumentTemplate, load_documents
 from dpup.engine.findings import FINDINGS_DIR, load_catalogue, named_findings
+from dpup.engine.maturity import MATURITY_DIR, Framework, load_framework
 from dpup.engine.model import Checklist, Finding, Tree, Vocabulary
 from dpup.engine.problems import Problem
 from dpup.engine.validate import (
@@ -44,6 +45,7 @@ class Library:
     pages: dict[str, Page] = field(default_factory=dict)
     findings: dict[str, Finding] = field(default_factory=dict)
     documents: dict[str, DocumentTemplate] = field(default_factory=dict)
+    maturity: Framework | None = None  # the organisation's self-assessment framework, if the library has one
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -75,6 +77,14 @@ def load_library(trees_dir: Path, content_dir: Path, only: Path | None = None, v
         vocab_path = only / VOCABULARY_FILE
     library = Library(load_vocabulary(vocab_path))
     library.pages, library.problems = load_pages(content_dir)
+    if only is not None and MATURITY_DIR in (only.name, only.parent.name):  # `dpup validate` of the framework
+        library.maturity, problems = load_framework(only, library.vocabulary)
+        library.problems += problems
+        return library
+    if only is None or only.is_dir():
+        library.maturity, problems = load_framework((trees_dir if only is None else only) / MATURITY_DIR,
+                                                    library.vocabulary)
+        library.problems += problems
     findings_dir = trees_dir / FINDINGS_DIR
     if only is not None and only.is_dir() and (only / FINDINGS_DIR).is_dir():
         findings_dir = only / FINDINGS_DIR

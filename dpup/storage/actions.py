@@ -120,7 +120,7 @@ def _create(assessment: Assessment, key: str, finding: RaisedFinding, group: lis
 def _set_status(item: ActionItem, status: ActionStatus, actor: str, event: str) -> None:
     before = item.status
     item.status = status
-    audit.record(actor, event, item.organisation_id, target(item.assessment),
+    audit.record(actor, event, item.organisation_id, item_target(item),
                  before={"action": item.text, "status": before}, after={"action": item.text, "status": status.value})
 
 
@@ -147,13 +147,20 @@ def update(item: ActionItem, change: ActionChange, seen_version: int, actor: Use
     item.owner_id, item.owner_name = change.owner_id, "" if change.owner_id else change.owner_name
     item.due, item.status, item.reason, item.note = change.due, change.status, change.reason, change.note
     item.updated_at = utcnow()
-    audit.record(actor.email, "action_changed", item.organisation_id, target(item.assessment),
+    audit.record(actor.email, "action_changed", item.organisation_id, item_target(item),
                  before=before, after=_fields(item))
     try:
         db.session.commit()
     except StaleDataError as exc:
         db.session.rollback()
         raise ConflictError() from exc
+
+
+def item_target(item: ActionItem) -> str:
+    """The audit target of the assessment or self-assessment the item belongs to."""
+    if item.assessment is not None:
+        return target(item.assessment)
+    return f"self_assessment:{item.self_assessment.public_id}"
 
 
 def _fields(item: ActionItem) -> dict:
@@ -193,7 +200,7 @@ def register_query(organisation_id: int, filters: Filters, today: date, board_on
     and assessment loaded."""
     return _matching(select(ActionItem), organisation_id, filters, today, board_only).order_by(
         ActionItem.due.is_(None), ActionItem.due, ActionItem.id).options(
-        joinedload(ActionItem.owner), joinedload(ActionItem.assessment))
+        joinedload(ActionItem.owner), joinedload(ActionItem.assessment), joinedload(ActionItem.self_assessment))
 
 
 def _matching(query, organisation_id: int, filters: Filters, today: date, board_only: bool = False):
@@ -311,7 +318,8 @@ def _load(ids: list[int]) -> list[ActionItem]:
         return []
     found = {item.id: item for item in db.session.scalars(
         select(ActionItem).where(ActionItem.id.in_(ids))
-        .options(joinedload(ActionItem.owner), joinedload(ActionItem.assessment))).unique()}
+        .options(joinedload(ActionItem.owner), joinedload(ActionItem.assessment),
+                 joinedload(ActionItem.self_assessment))).unique()}
     return [found[i] for i in ids]
 
 

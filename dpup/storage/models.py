@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -133,6 +133,10 @@ class AuditEvent(db.Model):
     after: Mapped[object | None] = mapped_column(JSON, nullable=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
+    # One assessment's (or self-assessment's) events: its history, and when each review began for the
+    # self-assessment's evidence. Read by seeking, not by scanning the organisation's whole trail.
+    __table_args__ = (Index("ix_audit_event_organisation_target_at", "organisation_id", "target", "at"),)
+
 
 class LoginThrottle(db.Model):
     """Attempts per key (a client address, an email typed at login, a user changing their password)
@@ -158,6 +162,10 @@ class ChecklistRecord(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship()
+
+    # The self-assessment's evidence counts one organisation's checklist use in a year.
+    __table_args__ = (Index("ix_checklist_record_organisation_created", "organisation_id", "created_at",
+                            "checklist_id", "all_clear"),)
 
 
 class KeptForm(db.Model):
@@ -238,7 +246,9 @@ class Assessment(db.Model):
     __table_args__ = (Index("ix_assessment_organisation_updated", "organisation_id", "updated_at", "id"),
                       # The same list filtered by status ("waiting for review"), read in order too.
                       Index("ix_assessment_organisation_status_updated", "organisation_id", "status", "updated_at",
-                            "id"))
+                            "id"),
+                      # The self-assessment's evidence: the initiatives an organisation assessed in a year.
+                      Index("ix_assessment_organisation_created", "organisation_id", "created_at", "status"))
 
     def answers_for(self, tree_id: str) -> dict[str, AnswerRecord]:
         return {a.node_id: a for a in self.answers if a.tree_id == tree_id}
@@ -291,12 +301,18 @@ class ActionStatus(StrEnum):
 class ActionItem(db.Model):
     """An action a finding asks for, as a record of the assessment: who does it, by when, and how it
     ended. One per finding (``key``: the catalogue id, or the words of an old inline finding). When
-    no answer raises its finding any more it is marked "no longer needed", never deleted."""
+    no answer raises its finding any more it is marked "no longer needed", never deleted.
+
+    Or a gap of the organisation's maturity self-assessment (``self_assessment_id``; ``key`` is the
+    criterion id): every item belongs to exactly one of the two, so the register lists both."""
 
     __tablename__ = "action_item"
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
-    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"), index=True,
+                                                      nullable=True)
+    self_assessment_id: Mapped[int | None] = mapped_column(ForeignKey("self_assessment.id", ondelete="CASCADE"),
+                                                           index=True, nullable=True)
     # Copied from the assessment so the organisation's register is one indexed read.
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
     key: Mapped[str] = mapped_column(String(500))
@@ -314,11 +330,17 @@ class ActionItem(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    assessment: Mapped[Assessment] = relationship(back_populates="actions")
+    assessment: Mapped[Assessment | None] = relationship(back_populates="actions")
+    self_assessment: Mapped["SelfAssessment | None"] = relationship(back_populates="actions")  # noqa: F821
     owner: Mapped[User | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (UniqueConstraint("assessment_id", "key"),
+                      UniqueConstraint("self_assessment_id", "key"),
+                      # The self-assessment's evidence: each of a year's assessments' most serious finding,
+                      # read from the index alone.
+                      Index("ix_action_item_assessment_severity", "assessment_id", "status", "severity"),
+                      CheckConstraint("(assessment_id IS NULL) <> (self_assessment_id IS NULL)", name="one_owner"),
                       # The register: one organisation's actions of a status, soonest due first; and of
                       # any status. Its pages seek along these in (due, id) order.
                       Index("ix_action_item_register", "organisation_id", "status", "due", "id"),
@@ -327,6 +349,13 @@ class ActionItem(db.Model):
     @property
     def owner_label(self) -> str:
         return self.owner.name if self.owner else self.owner_name
+
+    @property
+    def source_title(self) -> str:
+        """What the item belongs to, as the register and its CSV name it."""
+        if self.assessment is not None:
+            return self.assessment.initiative
+        return f"DPUP self-assessment {self.self_assessment.year}" if self.self_assessment else ""
 
 
 class DocumentDraft(db.Model):
@@ -351,3 +380,6 @@ class DocumentDraft(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (UniqueConstraint("assessment_id", "document_id"),)
+
+
+from dpup.storage.maturity_models import MaturityRating, SelfAssessment  # noqa: E402, F401  (registered with the rest)

@@ -47,7 +47,8 @@ EXPORT_VERSION = 6
 # items and the privacy officer's words for the board brief. Older files still import: their action
 # items are made from their findings as they are imported, as viewing the report would. Version 5
 # adds which trees the pre-screen recommended and which were chosen, and why (``scope``). Version 6
-# adds the document drafts (``documents``): the text as edited and the facts it was drafted from.
+# adds the document drafts (``documents``): the text as edited and the facts it was drafted from; and
+# the organisation's DPUP self-assessments (``self_assessments``, see maturity_transfer.py).
 READABLE_VERSIONS = (1, 2, 3, 4, 5, 6)
 MAX_TEXT = 100_000
 # As the forms limit them (dpup/web/action_forms.py): an import stores nothing the forms would refuse.
@@ -195,6 +196,7 @@ class ExportFile(_Strict):
     organisation: OrganisationOut
     tree_versions: list[TreeVersionOut] = []
     assessments: list[AssessmentOut] = []
+    self_assessments: list[SelfAssessmentOut] = []  # noqa: F821  (version 6; resolved at the end of the module)
 
 
 def export_organisation(organisation: Organisation) -> dict:
@@ -212,6 +214,7 @@ def export_organisation(organisation: Organisation) -> dict:
         "tree_versions": [{"content_hash": v.content_hash, "tree_id": v.tree_id, "path": PurePath(v.path).name,
                            "source": v.source} for v in versions],
         "assessments": [_export_assessment(a, by_id) for a in assessments],
+        "self_assessments": export_self_assessments(organisation),
     }
 
 
@@ -284,6 +287,7 @@ def import_organisation(library: Library, text: str, actor: str) -> tuple[Organi
     assessments were added."""
     export = parse_export(text)
     check_consistency(library, export)
+    check_self_assessments(library, export.organisation.public_id, export.self_assessments)
     try:
         organisation = db.session.scalar(
             select(Organisation).where(Organisation.public_id == export.organisation.public_id))
@@ -298,6 +302,7 @@ def import_organisation(library: Library, text: str, actor: str) -> tuple[Organi
         added: dict[str, Assessment] = {}
         for item in export.assessments:
             added[item.public_id] = _add_assessment(library, organisation, item, added)
+        add_self_assessments(organisation, export.self_assessments)
         audit.record(actor, "organisation_imported", organisation.id, f"organisation:{organisation.public_id}",
                      after={"assessments": len(added)})
         db.session.commit()
@@ -359,3 +364,13 @@ def _add_assessment(library: Library, organisation: Organisation, item: Assessme
             reason=action.reason, note=action.note, created_at=action.created_at, updated_at=action.updated_at))
     db.session.flush()
     return assessment
+
+
+from dpup.storage.maturity_transfer import (  # noqa: E402  (it builds on the models above)
+    SelfAssessmentOut,
+    add_self_assessments,
+    check_self_assessments,
+    export_self_assessments,
+)
+
+ExportFile.model_rebuild()

@@ -45,6 +45,9 @@ PERMISSIONS = {
     "assessments.read": {Role.PRIVACY_OFFICER, Role.ADMINISTRATOR},
     "assessments.edit": {Role.PRIVACY_OFFICER},
     "assessments.review": {Role.PRIVACY_OFFICER},
+    # The organisation's own DPUP self-assessment: rated by an administrator or a privacy officer,
+    # reviewed and signed off as assessments are (assessments.review), read by the board once approved.
+    "maturity.edit": {Role.PRIVACY_OFFICER, Role.ADMINISTRATOR},
     "reports.read_approved": {Role.PRIVACY_OFFICER, Role.ADMINISTRATOR, Role.BOARD},
     "checklists.use": {Role.FRONTLINE, Role.PRIVACY_OFFICER, Role.ADMINISTRATOR},
     "checklists.results_all": {Role.PRIVACY_OFFICER, Role.ADMINISTRATOR},  # the organisation's, not only one's own

@@ -160,7 +160,7 @@ def register_csv():
     today_ = _today()
     for item in db.session.scalars(query).unique():
         writer.writerow([_cell(v) for v in (
-            item.assessment.initiative, item.text, item.finding, item.severity, item.owner_label,
+            item.source_title, item.text, item.finding, item.severity, item.owner_label,
             item.due.isoformat() if item.due else "", ActionStatus(item.status).label,
             "yes" if store_actions.is_overdue(item, today_) else "", item.reason, item.note)])
     return Response(out.getvalue(), mimetype="text/csv", headers={

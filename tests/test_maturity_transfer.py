@@ -1,0 +1,76 @@
+"""Self-assessments move with their organisation (export format version 6): ratings, roadmap actions
+and history arrive as they left, the report reads the same, and a file at version 5 still imports."""
+
+import json
+
+from sqlalchemy import select
+
+from dpup.cli import main
+from dpup.storage import maturity as store
+from dpup.storage.db import db
+from dpup.storage.maturity_models import SelfAssessment
+from dpup.storage.models import Status, User
+from tests.test_transfer import target_app
+
+
+def make_self_assessment(app, email):
+    with app.app_context():
+        officer = db.session.scalar(select(User).where(User.email == email))
+        framework = app.extensions["dpup.library"].maturity
+        first = store.start(framework, officer, 2025)
+        store.save_rating(first, "frontline", store.RatingChange("informal", "", "=SUM(A1) whānau", "Notes"),
+                          first.version, officer)
+        store.change_status(first, officer, Status.SUBMITTED)
+        store.change_status(first, officer, Status.APPROVED)
+        second = store.start(framework, officer, 2026)
+        store.save_rating(second, "frontline", store.RatingChange("managed", "", "Used every visit", ""),
+                          second.version, officer)
+        store.make_actions(framework, first, officer)
+        return first.public_id, second.public_id
+
+
+def test_self_assessments_round_trip(app, people, tmp_path):
+    first, second = make_self_assessment(app, people["own"]["privacy_officer"])
+    path = tmp_path / "export.json"
+    assert app.test_cli_runner().invoke(main, ["export", "--organisation", "Te Whare Tiaki Trust",
+                                               "-o", str(path)]).exit_code == 0
+    data = json.loads(path.read_text())
+    assert data["version"] == 6 and [s["year"] for s in data["self_assessments"]] == [2025, 2026]
+    assert data["self_assessments"][1]["previous"] == first
+    (tmp_path / "target").mkdir()
+    target = target_app(tmp_path)
+    result = target.test_cli_runner().invoke(main, ["import", str(path)])
+    assert result.exit_code == 0, result.output
+    with target.app_context():
+        moved = {sa.year: sa for sa in db.session.scalars(select(SelfAssessment))}
+        assert moved[2025].status == "approved" and moved[2026].previous_id == moved[2025].id
+        assert moved[2025].ratings_by_criterion()["frontline"].note == "=SUM(A1) whānau"
+        assert [a.key for a in moved[2025].actions] == ["frontline"]
+        assert moved[2025].actions[0].self_assessment_id == moved[2025].id
+    # Importing it again is refused and changes nothing.
+    again = target.test_cli_runner().invoke(main, ["import", str(path)])
+    assert again.exit_code != 0
+    # A version 5 file (no self-assessments) still imports.
+    older = {**data, "version": 5}
+    older.pop("self_assessments")
+    for a in older["assessments"]:
+        a["public_id"] = a["public_id"][::-1]
+    (tmp_path / "old").mkdir()
+    old_path = tmp_path / "old.json"
+    old_path.write_text(json.dumps(older))
+    from tests.conftest import TEST_CONTENT, TEST_TREES, make_app
+    fresh = make_app(tmp_path / "old", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'old.sqlite'}",
+                     TREES_DIR=str(TEST_TREES), CONTENT_DIR=str(TEST_CONTENT))
+    assert fresh.test_cli_runner().invoke(main, ["import", str(old_path)]).exit_code == 0
+
+
+def test_a_level_this_dpup_does_not_know_is_refused(app, people, tmp_path):
+    make_self_assessment(app, people["own"]["privacy_officer"])
+    path = tmp_path / "export.json"
+    app.test_cli_runner().invoke(main, ["export", "--organisation", "Te Whare Tiaki Trust", "-o", str(path)])
+    data = json.loads(path.read_text())
+    data["self_assessments"][0]["ratings"][0]["level"] = "optimised"
+    path.write_text(json.dumps(data))
+    (tmp_path / "target").mkdir()
+    result = target_app(tmp_path).test_cli_runner().invoke(main, ["import", str(path)])
+    assert result.exit_code != 0 and "level 'optimised' is not one of this dpup's maturity levels" in result.output
