@@ -60,7 +60,7 @@ def _report(sa: SelfAssessment) -> maturity_model.MaturityReport:
     framework, zone_name = _framework(), current_app.config["TIMEZONE"]
     previous = store.previous_signed_off(sa.organisation_id, sa.year)
     evidence = gather(sa.organisation_id, sa.year, _today(), zone_name)
-    return maturity_model.build(library(), framework, sa, previous, evidence, _today(), zone_name)
+    return maturity_model.build(library(), framework, sa, previous, evidence, zone_name)
 
 
 @bp.get("/")
