@@ -197,13 +197,13 @@ def main() -> None:
         library = app.extensions["dpup.library"]
         previous = store.previous_signed_off(sa.organisation_id, sa.year)
         evidence = gather(sa.organisation_id, sa.year, date(YEAR, 11, 30))
-        report = build(library, library.maturity, sa, previous, evidence, date(YEAR, 11, 30))
+        report = build(library, library.maturity, sa, previous, evidence)
         notes = sum(len(c.evidence.splitlines()) for c in report.criteria)
         pdf = render_maturity_pdf(report)
         median, p95 = timed(lambda: render_maturity_pdf(report), args.runs)
         brief_median, _ = timed(lambda: render_maturity_pdf(report, full=False), args.runs)
         whole, _ = timed(lambda: render_maturity_pdf(build(library, library.maturity, sa, previous, gather(
-            sa.organisation_id, sa.year, date(YEAR, 11, 30)), date(YEAR, 11, 30))), args.runs)
+            sa.organisation_id, sa.year, date(YEAR, 11, 30)))), args.runs)
     pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
     print(f"\nmaturity report PDF, {len(report.criteria)} criteria, {notes} evidence notes, {pages} pages, "
           f"{len(pdf) // 1024} KiB")

@@ -201,3 +201,26 @@ def test_hostile_text_is_inert_in_every_format(app, login_as):
     from docx import Document
     doc = Document(BytesIO(officer.get(f"/maturity/{sa}/report.docx").data))
     assert any("<script>alert(1)</script>" in p.text for p in doc.paragraphs)
+
+
+def test_a_session_time_out_keeps_the_typed_rating_until_the_person_logs_in_again(app, login_as, people):
+    from tests.conftest import PASSWORD
+
+    officer = login_as("privacy_officer")
+    sa = start(officer, 2026)
+    url = f"/maturity/{sa}/criteria/frontline"
+    html = officer.get(url).get_data(as_text=True)
+    with officer.session_transaction() as session:
+        session["seen_at"] -= 31 * 60
+    timed_out = officer.post(url, data={"csrf_token": csrf_token(html), "version": "1", "level": "foundational",
+                                        "note": "Kaimahi use it at first visits; typed before the time-out"})
+    assert timed_out.status_code == 302 and "/login" in timed_out.location
+    page = officer.get("/login").get_data(as_text=True)
+    back = officer.post("/login", data={"csrf_token": csrf_token(page), "email": people["own"]["privacy_officer"],
+                                        "password": PASSWORD})
+    assert back.location == url
+    form = officer.get(url)
+    assert "What you typed is in the form below" in text_of(form)
+    assert "typed before the time-out" in text_of(form)
+    with app.app_context():  # nothing was saved without their say
+        assert not db.session.scalar(select(SelfAssessment).where(SelfAssessment.public_id == sa)).ratings

@@ -8,7 +8,7 @@ renderers decide nothing; the roll-up rule and every level's wording come from t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from dpup.engine import Library
 from dpup.engine.maturity import Framework, roll_up
@@ -136,7 +136,7 @@ class MaturityReport:
         return sum(c.level.rank is not None for c in self.criteria)
 
 
-def evidence_facts(library: Library, evidence: Evidence, zone_name: str | None = None) -> dict[str, tuple[str, ...]]:
+def evidence_facts(library: Library, evidence: Evidence) -> dict[str, tuple[str, ...]]:
     """The organisation's records as sentences, by kind of record (the framework's ``evidence``)."""
     vocabulary = library.vocabulary
     a, act, ch, rv = evidence.assessments, evidence.actions, evidence.checklists, evidence.reviews
@@ -172,8 +172,8 @@ FACT_HEADINGS = {"assessments": "Initiatives assessed", "actions": "The action r
 
 
 def build(library: Library, framework: Framework, sa: SelfAssessment, previous: SelfAssessment | None,
-          evidence: Evidence, today: date, zone_name: str | None = None) -> MaturityReport:
-    facts = evidence_facts(library, evidence, zone_name)
+          evidence: Evidence, zone_name: str | None = None) -> MaturityReport:
+    facts = evidence_facts(library, evidence)
     ratings = sa.ratings_by_criterion()
     before = previous.ratings_by_criterion() if previous else {}
     now_levels = {cid: r.level for cid, r in ratings.items()}

@@ -19,6 +19,7 @@ from dpup.storage.db import db
 from dpup.storage.maturity_evidence import gather
 from dpup.storage.maturity_models import SelfAssessment
 from dpup.storage.models import ActionStatus, Status
+from dpup.web import kept_forms
 from dpup.web.action_forms import ActionEditForm
 from dpup.web.auth import can, requires
 from dpup.web.forms import ActionForm, ReviewForm
@@ -60,7 +61,7 @@ def _report(sa: SelfAssessment) -> maturity_model.MaturityReport:
     framework, zone_name = _framework(), current_app.config["TIMEZONE"]
     previous = store.previous_signed_off(sa.organisation_id, sa.year)
     evidence = gather(sa.organisation_id, sa.year, _today(), zone_name)
-    return maturity_model.build(library(), framework, sa, previous, evidence, _today(), zone_name)
+    return maturity_model.build(library(), framework, sa, previous, evidence, zone_name)
 
 
 @bp.get("/")
@@ -119,7 +120,9 @@ def rate(public_id: str, criterion_id: str):
     data = {"version": str(sa.version)}
     if saved is not None:
         data.update(level=saved.level, target=saved.target, note=saved.note, evidence=saved.evidence)
-    form = rating_form(framework, criterion, data=data if request.method == "GET" else None)
+    kept = kept_forms.take_back() if request.method == "GET" else None  # typed before a session time-out
+    form = rating_form(framework, criterion, formdata=kept) if kept is not None else rating_form(
+        framework, criterion, data=data if request.method == "GET" else None)
     conflict = None
     if form.validate_on_submit():
         change = store.RatingChange(form.level.data or "", form.target.data or "", (form.note.data or "").strip(),
@@ -139,7 +142,7 @@ def rate(public_id: str, criterion_id: str):
     row = next(c for c in report.criteria if c.id == criterion_id)
     status = 409 if conflict is not None else (400 if form.errors else 200)
     return render_template("maturity/rate.html", sa=sa, criterion=criterion, row=row, form=form,
-                           conflict=conflict, framework=framework), status
+                           conflict=conflict, framework=framework, kept=kept is not None), status
 
 
 def _next_criterion(framework, public_id: str, criterion_id: str) -> str:
