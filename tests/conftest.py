@@ -16,7 +16,7 @@ from dpup.security.passwords import use_fast_hashing_for_tests
 from dpup.storage.db import db
 from dpup.storage.setup import upgrade_database
 from dpup.web.app import create_app
-from tests.database import clean_database_url, describe
+from tests.database import clean_database_url, describe, on_postgresql
 
 use_fast_hashing_for_tests()  # production parameters take ~170 ms a hash; see test_passwords_use_argon2id
 DATA = Path(__file__).resolve().parent / "data"
@@ -37,6 +37,20 @@ def make_app(tmp_path, **settings):
     with app.app_context():
         upgrade_database()
     return app
+
+
+# Modules that never touch a database (the engine, the knowledge files, the scenarios) check the same
+# thing on SQLite and on PostgreSQL: CI runs the suite on both, so they run in the SQLite run only.
+DATABASE_FREE = {"test_scenarios", "test_walk", "test_validate", "test_validate_limits", "test_cross_refs",
+                 "test_ask_once", "test_wording"}
+
+
+def pytest_collection_modifyitems(config, items):
+    if not on_postgresql():
+        return
+    for item in items:
+        if item.module.__name__.rpartition(".")[2] in DATABASE_FREE:
+            item.add_marker(pytest.mark.skip(reason="no database used: runs in the SQLite run"))
 
 
 def pytest_report_header(config):
