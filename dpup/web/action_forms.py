@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from dpup.storage.actions import MAX_NOTE, BadDate, parse_due
+from dpup.storage.actions import MAX_NOTE, ActionChange, BadDate, parse_due
 from dpup.storage.models import ActionStatus
 
 MAX_WORDS = 2000
@@ -43,6 +44,26 @@ class ActionEditForm(FlaskForm):
     def validate_reason(self, field):
         if self.status.data == ActionStatus.RISK_ACCEPTED and not (field.data or "").strip():
             raise ValidationError("Say why the risk is accepted.")
+
+    @classmethod
+    def for_item(cls, item, people, fill: bool) -> ActionEditForm:
+        """The form for one action item (an assessment's or a self-assessment's), filled from the item
+        when ``fill`` (a GET), else from what was posted; owners are the organisation's ``people``."""
+        form = cls(data={
+            "owner_id": str(item.owner_id or ""), "owner_name": item.owner_name,
+            "due": item.due.isoformat() if item.due else "", "status": item.status, "reason": item.reason,
+            "note": item.note, "version": str(item.version)} if fill else None)
+        form.owner_id.choices = [SelectChoice("", "Nobody in dpup (type a name below)")] + [
+            SelectChoice(str(u.id), u.name) for u in people]
+        form._people = people
+        return form
+
+    def change(self) -> ActionChange:
+        """What was posted, as a change to the item."""
+        chosen = next((u for u in self._people if str(u.id) == self.owner_id.data), None)
+        return ActionChange(chosen.id if chosen else None, (self.owner_name.data or "").strip(), self.due.parsed,
+                            ActionStatus(self.status.data), (self.reason.data or "").strip(),
+                            (self.note.data or "").strip())
 
 
 class BriefWordsForm(FlaskForm):

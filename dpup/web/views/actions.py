@@ -14,7 +14,7 @@ from dpup.reports.model import build_report
 from dpup.storage import actions as store_actions
 from dpup.storage import assessments as store
 from dpup.storage import audit
-from dpup.storage.actions import ActionChange, Filters, Position
+from dpup.storage.actions import Filters, Position
 from dpup.storage.db import db
 from dpup.storage.models import ActionStatus, Status
 from dpup.web.action_forms import ActionEditForm, BriefWordsForm, RegisterFilterForm
@@ -59,20 +59,11 @@ def edit(public_id: str, action_id: str):
     item = store_actions.get_item(public_id, action_id, current_user.organisation_id)
     if item is None:
         abort(404)
-    people = store_actions.owners(current_user.organisation_id)
-    form = ActionEditForm(data={
-        "owner_id": str(item.owner_id or ""), "owner_name": item.owner_name,
-        "due": item.due.isoformat() if item.due else "", "status": item.status, "reason": item.reason,
-        "note": item.note, "version": str(item.version)} if request.method == "GET" else None)
-    form.owner_id.choices = [("", "Nobody in dpup (type a name below)")] + [(str(u.id), u.name) for u in people]
+    form = ActionEditForm.for_item(item, store_actions.owners(current_user.organisation_id), request.method == "GET")
     conflict = False
     if form.validate_on_submit():
-        chosen = next((u for u in people if str(u.id) == form.owner_id.data), None)
-        change = ActionChange(chosen.id if chosen else None, (form.owner_name.data or "").strip(), form.due.parsed,
-                              ActionStatus(form.status.data), (form.reason.data or "").strip(),
-                              (form.note.data or "").strip())
         try:
-            store_actions.update(item, change, _int(form.version.data), current_user)
+            store_actions.update(item, form.change(), _int(form.version.data), current_user)
         except store.ConflictError:
             conflict = True  # what they typed stays in the form
             item = store_actions.get_item(public_id, action_id, current_user.organisation_id)

@@ -18,7 +18,7 @@ from dpup.storage.assessments import ConflictError, NotEditable
 from dpup.storage.db import db
 from dpup.storage.maturity_evidence import gather
 from dpup.storage.maturity_models import SelfAssessment
-from dpup.storage.models import ActionStatus, Status
+from dpup.storage.models import Status
 from dpup.web import kept_forms
 from dpup.web.action_forms import ActionEditForm
 from dpup.web.auth import can, requires
@@ -224,20 +224,11 @@ def edit_action(public_id: str, action_id: str):
     item = store.get_action(sa, action_id)
     if item is None:
         abort(404)
-    people = store_actions.owners(current_user.organisation_id)
-    form = ActionEditForm(data={
-        "owner_id": str(item.owner_id or ""), "owner_name": item.owner_name,
-        "due": item.due.isoformat() if item.due else "", "status": item.status, "reason": item.reason,
-        "note": item.note, "version": str(item.version)} if request.method == "GET" else None)
-    form.owner_id.choices = [("", "Nobody in dpup (type a name below)")] + [(str(u.id), u.name) for u in people]
+    form = ActionEditForm.for_item(item, store_actions.owners(current_user.organisation_id), request.method == "GET")
     conflict = False
     if form.validate_on_submit():
-        chosen = next((u for u in people if str(u.id) == form.owner_id.data), None)
-        change = store_actions.ActionChange(chosen.id if chosen else None, (form.owner_name.data or "").strip(),
-                                            form.due.parsed, ActionStatus(form.status.data),
-                                            (form.reason.data or "").strip(), (form.note.data or "").strip())
         try:
-            store_actions.update(item, change, _int(form.version.data), current_user)
+            store_actions.update(item, form.change(), _int(form.version.data), current_user)
         except ConflictError:
             conflict = True
             item = store.get_action(_load(public_id), action_id)
