@@ -52,10 +52,17 @@ def test_the_test_framework_is_valid(tmp_path):
     (("principle: kaitiakitanga", "principle: stewardship"),
      ["framework.yaml:stewards: unknown principle 'stewardship' (line 49)"]),
     (("evidence: [actions]", "evidence: [rumours]"),
-     ["framework.yaml:actions-done: evidence.0: Input should be 'assessments', 'actions', 'checklists' or "
-      "'reviews' (line 66)"]),
+     ["framework.yaml:actions-done: evidence.0: Input should be 'assessments', 'actions', 'checklists', "
+      "'reviews' or 'documents' (line 66)"]),
     (("id: frontline", "id: purpose-written"),
      ["framework.yaml:purpose-written: id 'purpose-written' is used more than once in the framework (line 42)"]),
+    (('worst: "Their most serious finding with an action: {worst}."', 'worst: "Worst: {worst} of {total}."'),
+     ["framework.yaml:evidence_wording: '{total}' is not a fact this phrase is given (it may use: {worst}) "
+      "(line 80)"]),
+    (("    no-assessments:", "    no-assesments:"),
+     ["framework.yaml:evidence_wording: the phrase 'no-assessments' is missing (line 110)",
+      "framework.yaml:evidence_wording: 'no-assesments' is not a phrase dpup uses (it uses: heading, drafted, "
+      "none-drafted, document, no-assessments) (line 120)"]),
     (("  element: lowest", "  element: average"),
      ["framework.yaml:(file): rollup.element: Input should be 'lowest' or 'median' (line 10)"]),
 ])

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from dpup.storage import assessments as store
 from dpup.storage.db import db
 from dpup.storage.maturity_models import SelfAssessment
-from dpup.storage.models import ActionItem, ChecklistRecord, Status, User, utcnow
+from dpup.storage.models import ActionItem, ChecklistRecord, DocumentDraft, Status, User, utcnow
 from tests.helpers import csrf_token, submit, text_of
 
 CRITERIA = ["purpose-written", "assess-first", "frontline", "board-hears", "actions-done"]
@@ -173,6 +173,10 @@ def test_evidence_matches_the_records_and_is_the_organisations_own(app, login_as
                                       due=today - timedelta(days=3)))
             db.session.add(ActionItem(assessment_id=made[2].id, organisation_id=officer.organisation_id, key="k",
                                       text="Do it", severity="stop", trees=[], due=today + timedelta(days=3)))
+            # A notice drafted for one of the organisation's assessments (for every one of the other's).
+            for assessment in made[:1] if org == "own" else made:
+                db.session.add(DocumentDraft(assessment_id=assessment.id, document_id="notice", title="Notice",
+                                             text="About it"))
         db.session.commit()
     officer = login_as("privacy_officer")
     sa = start(officer, today.year)
@@ -183,6 +187,7 @@ def test_evidence_matches_the_records_and_is_the_organisations_own(app, login_as
     assert f"Frontline checklists used 3 times in {today.year}, 1 with nothing left to do." in page
     assert "with something left: “I can say why we need it.” (Quick check): 2 times." in page
     assert f"Of the latest 1 assessment review finished in {today.year}: a median of 0 days" in page
+    assert f"Of the 3 initiatives assessed in dpup in {today.year}, drafted in dpup: Notice for 1." in page
     assert "7 initiatives" not in page  # the other organisation's records are not counted
     assert login_as("privacy_officer", org="other").get(f"/maturity/{sa}").status_code == 404
 

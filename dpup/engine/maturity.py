@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import Field, PrivateAttr, ValidationError, model_validator
 
+from dpup.engine.maturity_wording import Phrase, wording_problems
 from dpup.engine.model import FileSource, Id, Source, Strict, Vocabulary
 from dpup.engine.problems import Problem
 from dpup.engine.validate import FILE, _friendly, _read, _Report, _source, iter_files
@@ -23,8 +24,9 @@ MATURITY_DIR = "maturity"
 
 # The organisation's own records a criterion may show beside it (dpup/storage/maturity_evidence.py):
 # initiatives assessed this year and their verdicts, the action register, frontline checklist use,
-# and how long reviews take.
-EvidenceKind = Literal["assessments", "actions", "checklists", "reviews"]
+# how long reviews take, and the documents drafted from the year's assessments. How each is put into
+# words is the file's ``evidence_wording`` (see maturity_wording.py).
+EvidenceKind = Literal["assessments", "actions", "checklists", "reviews", "documents"]
 # How a group's level follows from its members' levels. "lowest": the lowest member's level;
 # "median": the middle one (the lower of the two middles). A member not yet rated leaves the group unrated.
 RollupKind = Literal["lowest", "median"]
@@ -84,6 +86,8 @@ class Framework(Strict):
     sources: tuple[Source, ...] = Field(min_length=1)
     licence: str = ""
     disclaimer: str = Field(default="", description="The fine print every maturity report ends with.")
+    evidence_wording: dict[EvidenceKind, dict[Id, Phrase]] = Field(
+        description="How the organisation's records are put into words, by kind of record and phrase.")
     sections: tuple[Section, ...] = Field(min_length=1)
 
     _source: FileSource | None = PrivateAttr(default=None)
@@ -207,6 +211,9 @@ def _check_meaning(framework: Framework, vocabulary: Vocabulary, data: dict, rep
 
     def where(*loc) -> tuple:
         return loc
+
+    for inside, problem in wording_problems(framework.evidence_wording):
+        report.add("evidence_wording", problem, ("evidence_wording",) + inside)
 
     def once(item_id: str, loc: tuple) -> None:
         if item_id in seen:

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from dpup.engine import Library
 from dpup.engine.maturity import Framework, roll_up
+from dpup.engine.maturity_wording import say
 from dpup.localtime import format_date, format_datetime
 from dpup.storage.maturity import gaps, target_of
 from dpup.storage.maturity_evidence import Evidence
@@ -136,44 +137,52 @@ class MaturityReport:
         return sum(c.level.rank is not None for c in self.criteria)
 
 
-def evidence_facts(library: Library, evidence: Evidence) -> dict[str, tuple[str, ...]]:
-    """The organisation's records as sentences, by kind of record (the framework's ``evidence``)."""
-    vocabulary = library.vocabulary
+def evidence_facts(library: Library, framework: Framework, evidence: Evidence) -> dict[str, tuple[str, ...]]:
+    """The organisation's records as sentences, by kind of record (the framework's ``evidence``), in the
+    framework's own words (``evidence_wording``)."""
+    words = framework.evidence_wording
+    year = evidence.year
     a, act, ch, rv = evidence.assessments, evidence.actions, evidence.checklists, evidence.reviews
-    statuses = ", ".join(f"{n} {Status(s).label.lower()}" for s, n in sorted(a.by_status.items()))
-    worst = ", ".join(f"{n} {vocabulary.severities[s].lower() if s else 'none needing action'}"
-                      for s, n in sorted(a.by_worst.items(), key=lambda kv: kv[0]))
-    assessments = [f"{a.started} initiative{'s' if a.started != 1 else ''} assessed in dpup in {evidence.year}"
-                   + (f": {statuses}." if a.started else ".")]
+
+    w = words["assessments"]
+    statuses = ", ".join(say(w["status"], n, status=Status(s).label.lower()) for s, n in sorted(a.by_status.items()))
+    worst = ", ".join(say(w["severity"], n, severity=library.vocabulary.severities[s].lower()) if s
+                      else say(w["no-action-needed"], n) for s, n in sorted(a.by_worst.items(), key=lambda kv: kv[0]))
+    assessments = [say(w["started"], a.started, year=year, statuses=statuses) if a.started else say(w["none"], year=year)]
     if a.started:
-        which = "Their" if a.sampled == a.started else f"Of the latest {a.sampled}, their"
-        assessments.append(f"{which} most serious finding with an action: {worst}.")
-    actions = [f"{act.open} action{'s' if act.open != 1 else ''} open in the register now, {act.overdue} overdue."]
+        assessments.append(say(w["worst"], worst=worst) if a.sampled == a.started
+                           else say(w["worst-of-latest"], a.sampled, worst=worst))
+
+    actions = [say(words["actions"]["open"], act.open, overdue=act.overdue)]
+
+    w = words["checklists"]
     titles = {cid: c.title for cid, c in library.checklists.items()}
     items = {(cid, i.id): i.text for cid, c in library.checklists.items() for i in c.items}
-    checklists = [f"Frontline checklists used {ch.uses} time{'s' if ch.uses != 1 else ''} in {evidence.year}"
-                  + (f", {ch.all_clear} with nothing left to do." if ch.uses else ".")]
+    checklists = [say(w["used"], ch.uses, year=year, clear=ch.all_clear) if ch.uses else say(w["none"], year=year)]
     if ch.by_checklist:
-        checklists.append("Most used: " + "; ".join(f"{titles.get(c, c)} ({n})" for c, n in ch.by_checklist[:3]) + ".")
+        used = "; ".join(say(w["checklist"], n, checklist=titles.get(c, c)) for c, n in ch.by_checklist[:3])
+        checklists.append(say(w["most-used"], checklists=used))
     if ch.left_to_do:
-        checklists.append(f"Most often left to do, in the latest {ch.sampled} result{'s' if ch.sampled != 1 else ''} "
-                          "with something left:")
-    checklists += [f"“{items.get((c, i), i)}” ({titles.get(c, c)}): {n} time{'s' if n != 1 else ''}."
+        checklists.append(say(w["left-to-do"], ch.sampled))
+    checklists += [say(w["left-item"], n, item=items.get((c, i), i), checklist=titles.get(c, c))
                    for c, i, n in ch.left_to_do[:3]]
-    reviews = [f"Of the latest {rv.approved} assessment review{'s' if rv.approved != 1 else ''} finished in "
-               f"{evidence.year}: a median of {rv.median_days:g} days from first submitted to approved, the longest "
-               f"{rv.longest_days:g}." if rv.approved else f"No assessment review finished in {evidence.year}."]
+
+    w = words["reviews"]
+    reviews = [say(w["finished"], rv.approved, year=year, median=f"{rv.median_days:g}", longest=f"{rv.longest_days:g}")
+               if rv.approved else say(w["none"], year=year)]
+
+    w = words["documents"]
+    drafted = "; ".join(say(w["document"], n, document=library.documents[d].title if d in library.documents else d)
+                        for d, n in sorted(evidence.documents.items(), key=lambda kv: (-kv[1], kv[0])))
+    documents = [say(w["drafted"], a.started, year=year, documents=drafted) if a.started and drafted
+                 else say(w["none-drafted"], a.started, year=year) if a.started else say(w["no-assessments"], year=year)]
     return {"assessments": tuple(assessments), "actions": tuple(actions), "checklists": tuple(checklists),
-            "reviews": tuple(reviews)}
-
-
-FACT_HEADINGS = {"assessments": "Initiatives assessed", "actions": "The action register",
-                 "checklists": "Frontline checklists", "reviews": "How long reviews take"}
+            "reviews": tuple(reviews), "documents": tuple(documents)}
 
 
 def build(library: Library, framework: Framework, sa: SelfAssessment, previous: SelfAssessment | None,
           evidence: Evidence, zone_name: str | None = None) -> MaturityReport:
-    facts = evidence_facts(library, evidence)
+    facts = evidence_facts(library, framework, evidence)
     ratings = sa.ratings_by_criterion()
     before = previous.ratings_by_criterion() if previous else {}
     now_levels = {cid: r.level for cid, r in ratings.items()}
@@ -226,7 +235,7 @@ def build(library: Library, framework: Framework, sa: SelfAssessment, previous: 
         generated=utcnow(), zone_name=zone_name, signoff=signoff,
         self_approved=(sa.status == Status.APPROVED and sa.submitted_by is not None
                        and sa.submitted_by.name == sa.signed_off_by),
-        actions=actions, facts=tuple((FACT_HEADINGS[k], v) for k, v in facts.items()),
+        actions=actions, facts=tuple((say(framework.evidence_wording[k]["heading"]), v) for k, v in facts.items()),
         sources=tuple(f"{src.title}" + (f" ({src.url})" if src.url else "") for src in framework.sources),
         disclaimer=framework.disclaimer, criteria=tuple(all_criteria))
 

@@ -4,9 +4,6 @@ scores: the person still chooses the level.
 Every query is scoped to one organisation and one year (in the organisation's time zone), served
 by an index that starts with the organisation, and aggregated in the database, so an organisation
 with ten thousand assessments is read about as quickly as one with a hundred.
-
-Still to come: the share of the year's assessments with a purpose statement or privacy notice
-drafted, once drafted documents are records (the documents work, in progress on its own branch).
 """
 
 from __future__ import annotations
@@ -19,7 +16,8 @@ from sqlalchemy import and_, case, func, select, true
 
 from dpup.localtime import zone
 from dpup.storage.db import db
-from dpup.storage.models import ActionItem, ActionStatus, Assessment, AuditEvent, ChecklistRecord, Status
+from dpup.storage.models import (ActionItem, ActionStatus, Assessment, AuditEvent, ChecklistRecord, DocumentDraft,
+                                 Status)
 
 # How many of the latest results and reviews the figures that need each one's details are read from.
 LEFT_TO_DO_SAMPLE = 500
@@ -66,6 +64,7 @@ class Evidence:
     actions: ActionFacts
     checklists: ChecklistFacts
     reviews: ReviewFacts
+    documents: dict[str, int]  # document template id -> how many of the year's assessments have one drafted
 
 
 def year_bounds(year: int, zone_name: str | None = None) -> tuple[datetime, datetime]:
@@ -79,7 +78,8 @@ def year_bounds(year: int, zone_name: str | None = None) -> tuple[datetime, date
 def gather(organisation_id: int, year: int, today: date, zone_name: str | None = None) -> Evidence:
     start, end = year_bounds(year, zone_name)
     return Evidence(year, _assessments(organisation_id, start, end), _actions(organisation_id, today),
-                    _checklists(organisation_id, start, end), _reviews(organisation_id, start, end))
+                    _checklists(organisation_id, start, end), _reviews(organisation_id, start, end),
+                    _documents(organisation_id, start, end))
 
 
 def _assessments(organisation_id: int, start: datetime, end: datetime) -> AssessmentFacts:
@@ -164,3 +164,14 @@ def _reviews(organisation_id: int, start: datetime, end: datetime) -> ReviewFact
         .group_by(AuditEvent.target)).all()
     days = [(done[t] - sent).total_seconds() / 86400 for t, sent in submitted if done[t] >= sent]
     return ReviewFacts(len(days), round(median(days), 1) if days else None, round(max(days), 1) if days else None)
+
+
+def _documents(organisation_id: int, start: datetime, end: datetime) -> dict[str, int]:
+    """How many of the year's assessments have each kind of document drafted (one draft of each kind
+    per assessment), counted in the database over the year's assessments from their index."""
+    return dict(db.session.execute(
+        select(DocumentDraft.document_id, func.count())
+        .join(Assessment, Assessment.id == DocumentDraft.assessment_id)
+        .where(Assessment.organisation_id == organisation_id, Assessment.created_at >= start,
+               Assessment.created_at < end)
+        .group_by(DocumentDraft.document_id)).all())
