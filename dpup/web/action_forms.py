@@ -34,7 +34,7 @@ class ActionEditForm(FlaskForm):
     owner_name = StringField("Or someone without an account (their name or role)",
                              validators=[Optional(), Length(max=200)])
     due = DueDate("Due date", description="For example 31/01/2027.", render_kw={"type": "date"})
-    status = RadioField("Status", choices=[(s.value, s.label) for s in ActionStatus],
+    status = RadioField("Status", choices=[SelectChoice(s.value, s.label) for s in ActionStatus],
                         validators=[InputRequired("Choose a status.")])
     reason = TextAreaField("Why the risk is accepted", validators=[Length(max=MAX_NOTE)],
                            description="Needed when the status is “Risk accepted”.")
@@ -84,9 +84,8 @@ class RegisterFilterForm(FlaskForm):
         csrf = False  # a GET form: it changes nothing
 
     owner = StringField("Owner", validators=[Optional(), Length(max=200)])
-    status = SelectField("Status", choices=[("open", "Open"), ("done", "Done"), ("risk_accepted", "Risk accepted"),
-                                            ("not_needed", "No longer needed"), ("any", "Any status")],
-                         default="open", validate_choice=False)
+    status = SelectField("Status", choices=[SelectChoice(s.value, s.label) for s in ActionStatus]
+                         + [SelectChoice("any", "Any status")], default="open", validate_choice=False)
     due_by = DueDate("Due on or before", render_kw={"type": "date"})
-    overdue = SelectField("Overdue", choices=[("", "Overdue or not"), ("yes", "Overdue only")], default="",
-                          validate_choice=False)
+    overdue = SelectField("Overdue", choices=[SelectChoice("", "Overdue or not"), SelectChoice("yes", "Overdue only")],
+                          default="", validate_choice=False)

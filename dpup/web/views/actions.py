@@ -8,6 +8,7 @@ import io
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from dpup.localtime import today
 from dpup.reports.model import build_report
@@ -85,7 +86,8 @@ def brief_words(public_id: str):
         flash(f"This assessment is {Status(assessment.status).label.lower()}, so it cannot be changed.")
         return redirect(url_for("assessments.show", public_id=public_id))
     report = build_report(library(), assessment, current_app.config["TIMEZONE"])
-    choices = [(f.key, f"{f.severity_label}: {f.text}") for f in report.findings if f.severity_label != "Information"]
+    choices = [SelectChoice(f.key, f"{f.severity_label}: {f.text}") for f in report.findings
+               if f.severity_label != "Information"]
     form = BriefWordsForm(data={"decision_sought": assessment.decision_sought,
                                 "recommendation": assessment.recommendation,
                                 "lead_findings": list(assessment.lead_findings or []),
