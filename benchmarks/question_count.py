@@ -7,7 +7,10 @@ items. "Before" is the same case as the suite held it at a baseline commit (defa
 last commit before the profile), counted as the answers it gave then, which is the questions it was
 asked: every case had to use all its answers. A case new since then has no "before".
 
-Also prints each tree's longest path (questions, over every branch) now and at the baseline.
+Also prints each tree's longest path (questions, over every branch) now and at the baseline, and one
+whole five-tree assessment (profile, Purpose Matters, Transparency and Choice, Sharing Value, Safe and
+Respectful Use, Access to Information) now and on the trees of earlier commits, walked by each
+commit's own engine (the answers those facts gave then are in benchmarks/data/five-trees-before.yaml).
 
     .venv/bin/python benchmarks/question_count.py [--baseline COMMIT]
 
@@ -67,6 +70,42 @@ def baseline_longest(commit: str, tree_ids) -> dict[str, int]:
         return {t: questions_left(tree, tree.start)[1] for t, tree in library.trees.items() if t in tree_ids}
 
 
+# Walks one commit's trees with that commit's own engine (run in a checkout of the commit): prints
+# how many answers the walks used, and fails if any tree is unfinished or any answer goes unused.
+_OLD_WALKER = """
+import json, sys
+from pathlib import Path
+from dpup.engine import load_library, parse_answer
+from dpup.engine.walk import walk
+library = load_library(Path("decision_trees"), Path("content"))
+used = 0
+for tree_id, given in json.loads(sys.argv[1]).items():
+    tree = library.trees[tree_id]
+    result = walk(tree, {q: parse_answer(tree.node(q), v) for q, v in given.items()})
+    assert result.is_complete and not result.unused, (tree_id, result.unused)
+    used += len(given)
+print(used)
+"""
+
+
+def five_trees_before(data_file: Path) -> tuple[str, list[tuple[str, str, int]]]:
+    """The case's id, and (commit, when, questions asked) for each earlier commit in ``data_file``."""
+    import json
+    import tempfile
+
+    data = yaml.safe_load(data_file.read_text(encoding="utf-8"))
+    counts = []
+    for before in data["before"]:
+        with tempfile.TemporaryDirectory() as folder:
+            subprocess.run(f"git archive {before['commit']} dpup decision_trees content | tar -x -C {folder}",
+                           shell=True, check=True, cwd=ROOT)
+            out = subprocess.run([sys.executable, "-c", _OLD_WALKER, json.dumps(before["answers"])], cwd=folder,
+                                 env={"PYTHONPATH": folder, "PATH": "/usr/bin:/bin"}, check=True,
+                                 capture_output=True, text=True).stdout
+        counts.append((before["commit"], before["when"], int(out.split()[-1])))
+    return data["case"], counts
+
+
 def _git(*args: str) -> str:
     return subprocess.run(["git", *args], cwd=ROOT, check=True, capture_output=True, text=True).stdout
 
@@ -97,6 +136,12 @@ def main() -> None:
         if scenario.assessment:
             print(f"Whole assessment {name}: {asked_now(scenario)} questions for {len(scenario.assessment)} trees "
                   f"and the profile (cap {scenario.expect.max_questions or '-'}).")
+    case_id, earlier = five_trees_before(ROOT / "benchmarks" / "data" / "five-trees-before.yaml")
+    now = next((asked_now(s) for name, s in CASES if name == case_id), None)
+    print(f"\nA whole five-tree assessment ({case_id}), questions asked:")
+    for commit, when, count in earlier:
+        print(f"  {count:>3} at {commit}, {when}")
+    print(f"  {now if now is not None else '-':>3} now" + (f" ({now / earlier[0][2]:.0%} of the first)" if now else ""))
     library = load_library(Path(config.TREES_DIR), Path(config.CONTENT_DIR), verdict_rule=False)
     then = baseline_longest(args.baseline, library.trees)
     print("\nLongest path over every branch (questions): tree, before, after")
