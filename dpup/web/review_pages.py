@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from dpup.storage import actions as store_actions
@@ -16,6 +16,7 @@ from dpup.storage import review
 from dpup.storage.columns import Reviewed, Status
 from dpup.storage.models import ActionItem
 from dpup.web.action_forms import ActionEditForm
+from dpup.web.auth import requires
 from dpup.web.forms import ReviewForm
 
 
@@ -71,6 +72,11 @@ class ReviewPages:
             flash("Approved and signed off." if approve else "Sent back with your comments.")
             return redirect(url_for(".show", public_id=public_id))
         return self.show(document, form, 400)
+
+    def add_review_route(self, bp: Blueprint) -> None:
+        """POST <public id>/review, for reviewers only: the blueprint's "review" endpoint."""
+        bp.add_url_rule("/<public_id>/review", "review", requires("assessments.review")(self.record_decision),
+                        methods=["POST"])
 
     def _allowed(self, form: ReviewForm, document: Reviewed) -> bool:
         """The review rules the form's own validators cannot know; each broken one adds its error."""

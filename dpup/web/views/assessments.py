@@ -126,6 +126,7 @@ def _show(assessment: Assessment, review_form: ReviewForm, status: int = 200):
 
 
 _review_pages = ReviewPages("assessment", _load, _show)
+_review_pages.add_review_route(bp)  # the reviewer's decision: POST /<public_id>/review
 
 
 @bp.route("/<public_id>/details", methods=["GET", "POST"])
@@ -185,12 +186,6 @@ def _not_ready(assessment: Assessment, progress) -> str | None:
     if not all(item.walk.is_complete for item in progress):
         return "Finish every part of the assessment before you submit it for review."
     return None
-
-
-@bp.post("/<public_id>/review")
-@requires("assessments.review")
-def review(public_id: str):
-    return _review_pages.record_decision(public_id)
 
 
 @bp.post("/<public_id>/new-version")

@@ -104,6 +104,7 @@ def _show(sa: SelfAssessment, review_form: ReviewForm, status: int = 200):
 
 
 _review_pages = ReviewPages("self-assessment", _load, _show)
+_review_pages.add_review_route(bp)  # the reviewer's decision: POST /<public_id>/review
 
 
 @bp.route("/<public_id>/criteria/<criterion_id>", methods=["GET", "POST"])
@@ -163,12 +164,6 @@ def submit(public_id: str):
     unrated = store.unrated(_framework(), sa)
     return _review_pages.submit(sa, "Rate every criterion before you submit the self-assessment for review."
                                 if unrated else None)
-
-
-@bp.post("/<public_id>/review")
-@requires("assessments.review")
-def review(public_id: str):
-    return _review_pages.record_decision(public_id)
 
 
 @bp.post("/<public_id>/actions")
