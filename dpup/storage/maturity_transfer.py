@@ -9,29 +9,17 @@ from pydantic import Field
 from sqlalchemy import select
 
 from dpup.engine import Library
+from dpup.storage import transfer_parts as parts
 from dpup.storage.db import db
 from dpup.storage.maturity import MAX_EVIDENCE, MAX_NOTE
 from dpup.storage.maturity_models import MaturityRating, SelfAssessment
 from dpup.storage.models import ActionItem, Organisation
 from dpup.storage.transfer_checks import TransferError
-from dpup.storage.transfer_parts import (
-    ActionOut,
-    ReviewedOut,
-    Strict,
-    action_in,
-    action_out,
-    history_out,
-    iso,
-    person_out,
-    review_in,
-    review_out,
-    store_with_history,
-)
 
 ID = r"^[a-z0-9][a-z0-9-]*$"
 
 
-class RatingOut(Strict):
+class RatingOut(parts.Strict):
     criterion_id: str = Field(pattern=ID, max_length=80)
     level: str = Field(max_length=40)
     target: str = Field(max_length=40)
@@ -40,12 +28,12 @@ class RatingOut(Strict):
     updated_at: datetime
 
 
-class SelfAssessmentOut(ReviewedOut):
+class SelfAssessmentOut(parts.ReviewedOut):
     year: int = Field(ge=2000, le=2100)
     framework_id: str = Field(pattern=ID, max_length=80)
     framework_version: str = Field(max_length=40)
     ratings: list[RatingOut] = Field(default=[], max_length=1000)
-    actions: list[ActionOut] = Field(default=[], max_length=1000)
+    actions: list[parts.ActionOut] = Field(default=[], max_length=1000)
 
 
 def export_self_assessments(organisation: Organisation) -> list[dict]:
@@ -54,14 +42,14 @@ def export_self_assessments(organisation: Organisation) -> list[dict]:
     by_id = {sa.id: sa.public_id for sa in found}
     return [{
         "public_id": sa.public_id, "year": sa.year, "framework_id": sa.framework_id,
-        "framework_version": sa.framework_version, **review_out(sa),
-        "previous": by_id.get(sa.previous_id), "created_by": person_out(sa.created_by),
-        "submitted_by": person_out(sa.submitted_by),
+        "framework_version": sa.framework_version, **parts.review_out(sa),
+        "previous": by_id.get(sa.previous_id), "created_by": parts.person_out(sa.created_by),
+        "submitted_by": parts.person_out(sa.submitted_by),
         "ratings": [{"criterion_id": r.criterion_id, "level": r.level, "target": r.target, "note": r.note,
-                     "evidence": r.evidence, "updated_at": iso(r.updated_at)}
+                     "evidence": r.evidence, "updated_at": parts.iso(r.updated_at)}
                     for r in sorted(sa.ratings, key=lambda r: r.criterion_id)],
-        "actions": [action_out(item) for item in sorted(sa.actions, key=lambda i: i.id)],
-        "history": history_out(sa),
+        "actions": [parts.action_out(item) for item in sorted(sa.actions, key=lambda i: i.id)],
+        "history": parts.history_out(sa),
     } for sa in found]
 
 
@@ -101,10 +89,10 @@ def check_self_assessments(library: Library, organisation_public_id: str, items:
 def add_self_assessments(organisation: Organisation, items: list[SelfAssessmentOut]) -> None:
     added: dict[str, SelfAssessment] = {}
     for item in items:
-        sa = SelfAssessment(**review_in(organisation, item, added), year=item.year, framework_id=item.framework_id,
-                            framework_version=item.framework_version)
+        sa = SelfAssessment(**parts.review_in(organisation, item, added), year=item.year,
+                            framework_id=item.framework_id, framework_version=item.framework_version)
         sa.ratings = [MaturityRating(**r.model_dump()) for r in item.ratings]
-        sa.actions.extend(action_in(organisation, action) for action in item.actions)
-        store_with_history(organisation, sa, item)
+        sa.actions.extend(parts.action_in(organisation, action) for action in item.actions)
+        parts.store_with_history(organisation, sa, item)
         added[item.public_id] = sa
     db.session.flush()
