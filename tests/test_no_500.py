@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from dpup.storage import assessments as store
+from dpup.storage import review
 from dpup.storage.db import db
 from dpup.storage.models import AssessmentTree, AuditEvent
 from tests.concurrency import burst, shared_app  # noqa: F401  (fixture)
@@ -44,13 +44,13 @@ def changes_collide(monkeypatch):
     import threading
 
     meet = threading.Barrier(2, timeout=30)
-    commit = store._commit_change
+    commit = review.commit_change  # where every change to an assessment commits
 
     def together(assessment):
         meet.wait()
         commit(assessment)
 
-    return lambda: monkeypatch.setattr(store, "_commit_change", together)  # armed for the next two saves
+    return lambda: monkeypatch.setattr(review, "commit_change", together)  # armed for the next two saves
 
 
 def _two_at_once(app, clients, url, data):

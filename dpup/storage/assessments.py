@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
 from dpup.engine import Answer, Library, Tree, Walk
 from dpup.engine.assessment import trees_read, walk_assessment, with_what_they_read
@@ -19,26 +18,24 @@ from dpup.storage.models import (
     Assessment,
     AssessmentTree,
     DocumentDraft,
-    Role,
     Status,
     TreeVersion,
     User,
-    utcnow,
 )
-
-EDITABLE = (Status.DRAFT, Status.CHANGES_REQUESTED)
-
-
-class ConflictError(Exception):
-    """Someone else saved this assessment since the form was opened; nothing was overwritten."""
-
-
-class NotEditable(Exception):
-    """The assessment is submitted or approved: it is read-only until changes are requested."""
+from dpup.storage.review import (  # noqa: F401  (the views and the other storage modules use them from here)
+    EDITABLE,
+    ConflictError,
+    NotEditable,
+    change_status,
+    check_editable,
+    commit_change,
+    needs_another_approver,
+    sees_approved_only,
+)
 
 
 def target(assessment: Assessment) -> str:
-    return f"assessment:{assessment.public_id}"
+    return assessment.audit_target
 
 
 def start_assessment(library: Library, user: User, initiative: str, description: str,
@@ -87,7 +84,7 @@ def get_assessment(public_id: str, organisation_id: int) -> Assessment | None:
 def visible_to(user: User, status: Status | None = None):
     """The assessments a person may list, optionally of one status: board viewers see approved ones only."""
     query = select(Assessment).where(Assessment.organisation_id == user.organisation_id)
-    if user.roles.isdisjoint({Role.PRIVACY_OFFICER, Role.ADMINISTRATOR}):  # a board viewer, and only that
+    if sees_approved_only(user):
         query = query.where(Assessment.status == Status.APPROVED)
     if status is not None:
         query = query.where(Assessment.status == status)
@@ -177,10 +174,7 @@ def save_answer(assessment: Assessment, tree_id: str, node_id: str, answer: Answ
                 actor: User, library: Library | None = None) -> None:
     """Save one answer, refusing if the assessment changed since the person loaded the form. With
     the library, the tree's action items follow its findings in the same transaction."""
-    if assessment.status not in EDITABLE:
-        raise NotEditable()
-    if assessment.version != seen_version:
-        raise ConflictError()
+    check_editable(assessment, seen_version)
     record = answer_records(assessment, tree_id).get(node_id)
     before = _answer_dict(record) if record is not None else None
     if record is None:  # added by id, not to assessment.answers, which would load every answer first
@@ -199,7 +193,7 @@ def save_answer(assessment: Assessment, tree_id: str, node_id: str, answer: Answ
         # An answer other trees read (the profile's, say) can change their paths and findings too.
         read_by_others = any(tree_id in trees_read(tree_for(library, p)) for p in assessment.trees)
         sync(library, assessment, actor.email, None if read_by_others else tree_id)
-    _commit_change(assessment)
+    commit_change(assessment)
 
 
 def choose_trees(library: Library, assessment: Assessment, actor: User, chosen: set[str], reasons: dict[str, str],
@@ -208,10 +202,7 @@ def choose_trees(library: Library, assessment: Assessment, actor: User, chosen: 
     to what recommended it ("" if nothing did); ``reasons`` holds the person's reason for each choice
     that differs from the recommendation. A dropped tree's answers are kept, unused, so adding it
     back brings them back."""
-    if assessment.status not in EDITABLE:
-        raise NotEditable()
-    if assessment.version != seen_version:
-        raise ConflictError()
+    check_editable(assessment, seen_version)
     before = assessment.scope
     assessment.scope = {tree_id: {"recommended": because, "chosen": tree_id in chosen,
                                   "reason": reasons.get(tree_id, "")}
@@ -233,7 +224,7 @@ def choose_trees(library: Library, assessment: Assessment, actor: User, chosen: 
     from dpup.storage.actions import sync  # (actions builds on this module)
 
     sync(library, assessment, actor.email)
-    _commit_change(assessment)
+    commit_change(assessment)
 
 
 def _answer_dict(record: AnswerRecord) -> dict:
@@ -241,51 +232,21 @@ def _answer_dict(record: AnswerRecord) -> dict:
             "action_owner": record.action_owner, "action_due": record.action_due}
 
 
-def _commit_change(assessment: Assessment) -> None:
-    assessment.updated_at = utcnow()  # bumps the version: a concurrent save is refused at commit
-    try:
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise ConflictError() from exc
-
-
-def change_status(assessment: Assessment, actor: User, new: Status, comment: str = "") -> None:
-    before = {"status": assessment.status}
-    assessment.status = new
-    if new == Status.SUBMITTED:
-        assessment.submitted_by = actor
-    if new == Status.CHANGES_REQUESTED:
-        assessment.review_comment = comment
-    if new == Status.APPROVED:
-        assessment.signed_off_by, assessment.signed_off_role = actor.name, actor.role_label
-        assessment.signed_off_at, assessment.review_comment = utcnow(), comment
-    audit.record(actor.email, "status_changed", assessment.organisation_id, target(assessment),
-                 before=before, after={"status": new.value, "comment": comment})
-    _commit_change(assessment)
-
-
 def change_details(assessment: Assessment, actor: User, initiative: str, description: str,
                    seen_version: int) -> None:
     """Rename an assessment or change its description, refusing if it changed since the form opened."""
-    if assessment.status not in EDITABLE:
-        raise NotEditable()
-    if assessment.version != seen_version:
-        raise ConflictError()
+    check_editable(assessment, seen_version)
     before = {"initiative": assessment.initiative, "description": assessment.description}
     assessment.initiative, assessment.description = initiative, description
     audit.record(actor.email, "assessment_details_changed", assessment.organisation_id, target(assessment),
                  before=before, after={"initiative": initiative, "description": description})
-    _commit_change(assessment)
+    commit_change(assessment)
 
 
 def change_brief_words(assessment: Assessment, actor: User, decision_sought: str, recommendation: str,
                        lead_findings: list[str], seen_version: int) -> None:
     """The privacy officer's words for the board brief: versioned and audited like an answer."""
-    if assessment.status not in EDITABLE:
-        raise NotEditable()
-    if assessment.version != seen_version:
-        raise ConflictError()
+    check_editable(assessment, seen_version)
     before = {"decision_sought": assessment.decision_sought, "recommendation": assessment.recommendation,
               "lead_findings": list(assessment.lead_findings or [])}
     assessment.decision_sought, assessment.recommendation = decision_sought, recommendation
@@ -293,7 +254,7 @@ def change_brief_words(assessment: Assessment, actor: User, decision_sought: str
     audit.record(actor.email, "brief_words_changed", assessment.organisation_id, target(assessment),
                  before=before, after={"decision_sought": decision_sought, "recommendation": recommendation,
                                        "lead_findings": lead_findings})
-    _commit_change(assessment)
+    commit_change(assessment)
 
 
 def delete_draft(assessment: Assessment, actor: User) -> None:
@@ -304,11 +265,6 @@ def delete_draft(assessment: Assessment, actor: User) -> None:
                  before={"initiative": assessment.initiative, "revision": assessment.revision})
     db.session.delete(assessment)
     db.session.commit()
-
-
-def needs_another_approver(assessment: Assessment, user: User) -> bool:
-    """Whether the organisation's two-person rule stops ``user`` approving: they submitted it."""
-    return assessment.organisation.separate_approver and assessment.submitted_by_id == user.id
 
 
 def new_version(assessment: Assessment, actor: User) -> Assessment:

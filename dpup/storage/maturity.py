@@ -9,16 +9,21 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from dpup.engine.maturity import Framework
 from dpup.storage import audit
-from dpup.storage.assessments import ConflictError, NotEditable
 from dpup.storage.db import db
 from dpup.storage.maturity_models import MaturityRating, SelfAssessment
-from dpup.storage.models import ActionItem, ActionStatus, Role, Status, User, utcnow
+from dpup.storage.models import ActionItem, ActionStatus, Status, User
+from dpup.storage.review import (  # noqa: F401  (the views use them from here, as for an assessment)
+    EDITABLE,
+    change_status,
+    check_editable,
+    commit_change,
+    needs_another_approver,
+    sees_approved_only,
+)
 
-EDITABLE = (Status.DRAFT, Status.CHANGES_REQUESTED)
 MAX_NOTE = 2000
 MAX_EVIDENCE = 4000
 # The severity an action made from a maturity gap is filed under in the register: good practice to
@@ -31,7 +36,7 @@ class YearTaken(Exception):
 
 
 def target(self_assessment: SelfAssessment) -> str:
-    return f"self_assessment:{self_assessment.public_id}"
+    return self_assessment.audit_target
 
 
 def get(public_id: str, organisation_id: int) -> SelfAssessment | None:
@@ -44,7 +49,7 @@ def get(public_id: str, organisation_id: int) -> SelfAssessment | None:
 def visible_to(user: User) -> list[SelfAssessment]:
     """Most recent year first; board viewers see signed-off ones only. One a year: a short list."""
     query = select(SelfAssessment).where(SelfAssessment.organisation_id == user.organisation_id)
-    if user.roles.isdisjoint({Role.PRIVACY_OFFICER, Role.ADMINISTRATOR}):
+    if sees_approved_only(user):
         query = query.where(SelfAssessment.status == Status.APPROVED)
     return list(db.session.scalars(query.order_by(SelfAssessment.year.desc())))
 
@@ -91,10 +96,7 @@ class RatingChange:
 def save_rating(self_assessment: SelfAssessment, criterion_id: str, change: RatingChange, seen_version: int,
                 actor: User) -> None:
     """Save one criterion's rating, refusing if the self-assessment changed since the form was opened."""
-    if self_assessment.status not in EDITABLE:
-        raise NotEditable()
-    if self_assessment.version != seen_version:
-        raise ConflictError()
+    check_editable(self_assessment, seen_version)
     rating = self_assessment.ratings_by_criterion().get(criterion_id)
     before = _rating_dict(rating) if rating is not None else None
     if rating is None:
@@ -103,46 +105,17 @@ def save_rating(self_assessment: SelfAssessment, criterion_id: str, change: Rati
     rating.level, rating.target, rating.note, rating.evidence = change.level, change.target, change.note, change.evidence
     audit.record(actor.email, "maturity_rating_changed", self_assessment.organisation_id, target(self_assessment),
                  before=before, after={"criterion": criterion_id, **_rating_dict(rating)})
-    _commit_change(self_assessment)
+    commit_change(self_assessment)
 
 
 def _rating_dict(rating: MaturityRating) -> dict:
     return {"level": rating.level, "target": rating.target, "note": rating.note, "evidence": rating.evidence}
 
 
-def _commit_change(self_assessment: SelfAssessment) -> None:
-    self_assessment.updated_at = utcnow()  # bumps the version: a concurrent save is refused at commit
-    try:
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise ConflictError() from exc
-
-
 def unrated(framework: Framework, self_assessment: SelfAssessment) -> list[str]:
     """The criteria not yet given a level, in the framework's order."""
     rated = {cid for cid, r in self_assessment.ratings_by_criterion().items() if framework.level(r.level)}
     return [c.id for c in framework.criteria if c.id not in rated]
-
-
-def change_status(self_assessment: SelfAssessment, actor: User, new: Status, comment: str = "") -> None:
-    before = {"status": self_assessment.status}
-    self_assessment.status = new
-    if new == Status.SUBMITTED:
-        self_assessment.submitted_by = actor
-    if new == Status.CHANGES_REQUESTED:
-        self_assessment.review_comment = comment
-    if new == Status.APPROVED:
-        self_assessment.signed_off_by, self_assessment.signed_off_role = actor.name, actor.role_label
-        self_assessment.signed_off_at, self_assessment.review_comment = utcnow(), comment
-    audit.record(actor.email, "status_changed", self_assessment.organisation_id, target(self_assessment),
-                 before=before, after={"status": new.value, "comment": comment})
-    _commit_change(self_assessment)
-
-
-def needs_another_approver(self_assessment: SelfAssessment, user: User) -> bool:
-    """The organisation's two-person rule: whoever submitted it cannot also approve it."""
-    return self_assessment.organisation.separate_approver and self_assessment.submitted_by_id == user.id
 
 
 def target_of(framework: Framework, rating: MaturityRating | None) -> str | None:

@@ -10,46 +10,25 @@ from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dpup.storage.db import db
-from dpup.storage.models import ActionItem, Organisation, Status, User, new_public_id, utcnow
+from dpup.storage.models import ActionItem, Reviewed, utcnow
 
 
-class SelfAssessment(db.Model):
+class SelfAssessment(Reviewed, db.Model):
     """The organisation's self-assessment for one year. Its status follows an assessment's (draft,
     submitted, changes requested, approved); an approved one is the year's snapshot, read-only, and
-    the one next year's is compared with."""
+    the one next year's is compared with and starts from (``previous_id``: its levels are copied)."""
 
     __tablename__ = "self_assessment"
     __table_args__ = (UniqueConstraint("organisation_id", "year"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    audit_kind = "self_assessment"
     year: Mapped[int] = mapped_column(Integer)
     # Which framework it was rated against (criteria are stored by id; the report names the version).
     framework_id: Mapped[str] = mapped_column(String(80))
     framework_version: Mapped[str] = mapped_column(String(40))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
-    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    # Bumped on every change: a save made against an older version is refused, not overwritten.
-    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-    status: Mapped[str] = mapped_column(String(30), default=Status.DRAFT)
-    review_comment: Mapped[str] = mapped_column(Text, default="")
-    signed_off_by: Mapped[str] = mapped_column(String(200), default="")
-    signed_off_role: Mapped[str] = mapped_column(String(60), default="")
-    signed_off_at: Mapped[datetime | None] = mapped_column(nullable=True)
-    # The signed-off self-assessment this one started from (its levels copied as a starting point).
-    previous_id: Mapped[int | None] = mapped_column(ForeignKey("self_assessment.id"), nullable=True)
-
-    organisation: Mapped[Organisation] = relationship()
-    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
-    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
     ratings: Mapped[list[MaturityRating]] = relationship(
         back_populates="self_assessment", cascade="all, delete-orphan", order_by="MaturityRating.id")
     actions: Mapped[list[ActionItem]] = relationship(
         back_populates="self_assessment", cascade="all, delete-orphan", order_by="ActionItem.id")
-
-    __mapper_args__ = {"version_id_col": version}
 
     def ratings_by_criterion(self) -> dict[str, MaturityRating]:
         return {r.criterion_id: r for r in self.ratings}

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from enum import StrEnum
 
@@ -11,20 +10,8 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, 
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from dpup.storage.columns import Reviewed, Status, new_public_id, utcnow  # noqa: F401  (Status: imported from here too)
 from dpup.storage.db import db
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def new_public_id() -> str:
-    """128 random bits, URL-safe; never starting with "-" or "_", which a command line would take
-    for an option (``dpup report -Dx…``)."""
-    while True:
-        token = secrets.token_urlsafe(16)
-        if token[0].isalnum():
-            return token
 
 
 class Role(StrEnum):
@@ -49,18 +36,6 @@ def join_roles(roles) -> str:
     """Roles as stored: space-separated, in Role order, each once."""
     chosen = {Role(r) for r in roles}
     return " ".join(r.value for r in Role if r in chosen)
-
-
-class Status(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    CHANGES_REQUESTED = "changes_requested"
-    APPROVED = "approved"
-
-    @property
-    def label(self) -> str:
-        return {"draft": "Draft", "submitted": "Submitted for review",
-                "changes_requested": "Changes requested", "approved": "Approved"}[self.value]
 
 
 class Organisation(db.Model):
@@ -191,28 +166,14 @@ class TreeVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Assessment(db.Model):
+class Assessment(Reviewed, db.Model):
     __tablename__ = "assessment"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
-    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    audit_kind = "assessment"
     organisation_name: Mapped[str] = mapped_column(String(200))
     initiative: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    # Bumped on every change: a save made against an older version is refused, not overwritten.
-    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-    status: Mapped[str] = mapped_column(String(30), default=Status.DRAFT)
-    review_comment: Mapped[str] = mapped_column(Text, default="")
-    signed_off_by: Mapped[str] = mapped_column(String(200), default="")
-    signed_off_role: Mapped[str] = mapped_column(String(60), default="")
-    signed_off_at: Mapped[datetime | None] = mapped_column(nullable=True)
-    # A new version of an approved assessment is a copy; the old one stays readable.
+    # A new version of an approved assessment is a copy (``previous_id``); the old one stays readable.
     revision: Mapped[int] = mapped_column(Integer, default=1)
-    previous_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id"), nullable=True)
     # The privacy officer's own words for the board brief, written before submitting and reviewed
     # like any answer; and which findings (by action key) lead the brief's priorities.
     recommendation: Mapped[str] = mapped_column(Text, default="", server_default="")
@@ -221,10 +182,6 @@ class Assessment(db.Model):
     # The pre-screen: {tree id: {"recommended": why or "", "chosen": bool, "reason": the person's why}},
     # for every tree offered. None until chosen (and for assessments started with trees ticked directly).
     scope: Mapped[dict | None] = mapped_column(JSON, nullable=True)
-
-    organisation: Mapped[Organisation] = relationship()
-    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
-    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
 
     trees: Mapped[list[AssessmentTree]] = relationship(
         back_populates="assessment", order_by="AssessmentTree.position", cascade="all, delete-orphan"
@@ -239,7 +196,6 @@ class Assessment(db.Model):
         back_populates="assessment", cascade="all, delete-orphan", order_by="DocumentDraft.id"
     )
 
-    __mapper_args__ = {"version_id_col": version}
     # The assessments list (store.visible_to): one organisation's, most recently changed first. With
     # this index the page is read in order from the index instead of sorting the whole organisation.
     # It also serves every lookup by organisation, so organisation_id needs no index of its own.

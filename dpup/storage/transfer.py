@@ -9,34 +9,34 @@ nothing.
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import PurePath
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator
-from sqlalchemy import func, select
+from pydantic import Field, StrictInt, ValidationError, field_validator
+from sqlalchemy import select
 
-from dpup.engine import Library, Severity
-from dpup.security.emails import is_email
+from dpup.engine import Library
 from dpup.storage import actions as action_store
 from dpup.storage import audit
 from dpup.storage import documents as document_store
 from dpup.storage.db import db
-from dpup.storage.models import (
-    ActionItem,
-    ActionStatus,
-    AnswerRecord,
-    Assessment,
-    AssessmentTree,
-    AuditEvent,
-    DocumentDraft,
-    Organisation,
-    Status,
-    TreeVersion,
-    User,
-    join_roles,
-)
+from dpup.storage.models import AnswerRecord, Assessment, AssessmentTree, DocumentDraft, Organisation, TreeVersion
 from dpup.storage.transfer_checks import TransferError, check_consistency, check_shape
+from dpup.storage.transfer_parts import (
+    MAX_WORDS,
+    ActionOut,
+    ReviewedOut,
+    Strict,
+    action_in,
+    action_out,
+    history_out,
+    iso,
+    person_out,
+    review_in,
+    review_out,
+    store_with_history,
+)
 
 __all__ = ["TransferError", "export_organisation", "import_organisation", "parse_export"]
 
@@ -50,17 +50,10 @@ EXPORT_VERSION = 6
 # adds the document drafts (``documents``): the text as edited and the facts it was drafted from; and
 # the organisation's DPUP self-assessments (``self_assessments``, see maturity_transfer.py).
 READABLE_VERSIONS = (1, 2, 3, 4, 5, 6)
-MAX_TEXT = 100_000
-# As the forms limit them (dpup/web/action_forms.py): an import stores nothing the forms would refuse.
-MAX_WORDS = 2000
 MAX_LEAD_FINDINGS = 7
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_max_length=MAX_TEXT)
-
-
-class ScopeOut(_Strict):
+class ScopeOut(Strict):
     """One tree the pre-screen offered: why it was recommended, whether it was chosen, and why."""
 
     recommended: str = Field(max_length=MAX_WORDS)
@@ -68,14 +61,14 @@ class ScopeOut(_Strict):
     reason: str = Field(max_length=MAX_WORDS)
 
 
-class TreeVersionOut(_Strict):
+class TreeVersionOut(Strict):
     content_hash: str = Field(pattern=r"^[0-9a-f]{16,64}$")
     tree_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)
     path: str = Field(max_length=300)
     source: str = Field(max_length=2_000_000)
 
 
-class AnswerOut(_Strict):
+class AnswerOut(Strict):
     tree_id: str = Field(max_length=80)
     node_id: str = Field(max_length=80)
     value: str | list[str]
@@ -86,55 +79,13 @@ class AnswerOut(_Strict):
     updated_at: datetime
 
 
-class EventOut(_Strict):
-    at: datetime
-    actor: str = Field(max_length=254)
-    # As dpup names its events (answer_changed...): never a spreadsheet formula or a line break.
-    action: str = Field(pattern=r"^[a-z][a-z_]*$", max_length=60)
-    # What changed, as dpup records it: a mapping, or nothing.
-    before: dict[str, Any] | None = None
-    after: dict[str, Any] | None = None
-
-
-class PersonOut(_Strict):
-    email: str = Field(max_length=254)
-    name: str = Field(max_length=200)
-    # One role, or several space-separated (version 3), each as dpup names them.
-    role: str = Field(pattern=r"^(administrator|privacy_officer|frontline|board)( (administrator|privacy_officer|"
-                              r"frontline|board)){0,3}$")
-
-    @field_validator("email")
-    @classmethod
-    def _an_email(cls, value: str) -> str:
-        if not is_email(value):
-            raise ValueError("not an email address")
-        return value
-
-
-class PinnedTreeOut(_Strict):
+class PinnedTreeOut(Strict):
     tree_id: str = Field(max_length=80)
     content_hash: str = Field(max_length=64)
     position: int = Field(ge=0, le=1000)
 
 
-class ActionOut(_Strict):
-    public_id: str = Field(pattern=r"^[A-Za-z0-9_-]{8,32}$")
-    key: str = Field(min_length=1, max_length=500)
-    text: str = Field(max_length=MAX_WORDS * 5)
-    finding: str = Field(default="", max_length=MAX_WORDS * 5)
-    severity: Severity
-    trees: list[str] = Field(default=[], max_length=1000)
-    owner: PersonOut | None = None
-    owner_name: str = Field(default="", max_length=200)
-    due: date | None = None
-    status: ActionStatus
-    reason: str = Field(default="", max_length=action_store.MAX_NOTE)
-    note: str = Field(default="", max_length=action_store.MAX_NOTE)
-    created_at: datetime
-    updated_at: datetime
-
-
-class DocumentOut(_Strict):
+class DocumentOut(Strict):
     """A document drafted from the answers (version 6), as the privacy officer edited it."""
 
     document_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)
@@ -148,25 +99,13 @@ class DocumentOut(_Strict):
     updated_by: str = Field(default="", max_length=200)
 
 
-class AssessmentOut(_Strict):
-    public_id: str = Field(pattern=r"^[A-Za-z0-9_-]{8,32}$")
+class AssessmentOut(ReviewedOut):
     organisation_name: str = Field(max_length=200)
     initiative: str = Field(max_length=200)
     description: str = ""
-    created_at: datetime
-    updated_at: datetime
-    status: Status
-    review_comment: str = ""
-    signed_off_by: str = Field(default="", max_length=200)
-    signed_off_role: str = Field(default="", max_length=60)
-    signed_off_at: datetime | None = None
     revision: int = Field(ge=1, le=1_000_000)
-    previous: str | None = None
-    created_by: PersonOut | None = None
-    submitted_by: PersonOut | None = None
     trees: list[PinnedTreeOut] = Field(min_length=1)
     answers: list[AnswerOut] = []
-    history: list[EventOut] = []
     # Version 3: None where the file is older (the items are then made from the findings).
     actions: list[ActionOut] | None = None
     decision_sought: str = Field(default="", max_length=MAX_WORDS)
@@ -184,12 +123,12 @@ class AssessmentOut(_Strict):
         return value
 
 
-class OrganisationOut(_Strict):
+class OrganisationOut(Strict):
     public_id: str = Field(pattern=r"^[A-Za-z0-9_-]{8,32}$")
     name: str = Field(max_length=200)
 
 
-class ExportFile(_Strict):
+class ExportFile(Strict):
     format: str = Field(pattern=f"^{EXPORT_FORMAT}$")
     version: StrictInt
     exported_at: datetime
@@ -208,7 +147,7 @@ def export_organisation(organisation: Organisation) -> dict:
     return {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
-        "exported_at": _iso(datetime.now(UTC).replace(tzinfo=None)),
+        "exported_at": iso(datetime.now(UTC).replace(tzinfo=None)),
         "organisation": {"public_id": organisation.public_id, "name": organisation.name},
         # The file name only: where this server keeps its trees is nobody else's business.
         "tree_versions": [{"content_hash": v.content_hash, "tree_id": v.tree_id, "path": PurePath(v.path).name,
@@ -219,45 +158,25 @@ def export_organisation(organisation: Organisation) -> dict:
 
 
 def _export_assessment(a: Assessment, by_id: dict[int, str]) -> dict:
-    history = audit.events_for(a.organisation_id, f"assessment:{a.public_id}")
     return {
         "public_id": a.public_id, "organisation_name": a.organisation_name, "initiative": a.initiative,
-        "description": a.description, "created_at": _iso(a.created_at), "updated_at": _iso(a.updated_at),
-        "status": a.status, "review_comment": a.review_comment, "signed_off_by": a.signed_off_by,
-        "signed_off_role": a.signed_off_role, "signed_off_at": _iso(a.signed_off_at), "revision": a.revision,
-        "previous": by_id.get(a.previous_id),
-        "created_by": _person_out(a.created_by),
-        "submitted_by": _person_out(a.submitted_by),
+        "description": a.description, **review_out(a), "revision": a.revision,
+        "previous": by_id.get(a.previous_id), "created_by": person_out(a.created_by),
+        "submitted_by": person_out(a.submitted_by),
         "trees": [{"tree_id": p.tree_id, "content_hash": p.content_hash, "position": p.position} for p in a.trees],
         "answers": [{"tree_id": r.tree_id, "node_id": r.node_id, "value": r.value, "note": r.note,
                      "reason": r.reason, "action_owner": r.action_owner, "action_due": r.action_due,
-                     "updated_at": _iso(r.updated_at)}
+                     "updated_at": iso(r.updated_at)}
                     for r in sorted(a.answers, key=lambda r: (r.tree_id, r.node_id))],
-        "history": [{"at": _iso(e.at), "actor": e.actor, "action": e.action, "before": e.before, "after": e.after}
-                    for e in reversed(history)],
-        "actions": [_action_out(item) for item in sorted(a.actions, key=lambda i: i.id)],
+        "history": history_out(a),
+        "actions": [action_out(item) for item in sorted(a.actions, key=lambda i: i.id)],
         "decision_sought": a.decision_sought or "", "recommendation": a.recommendation or "",
         "lead_findings": list(a.lead_findings or []),
         "scope": a.scope,
         "documents": [{"document_id": d.document_id, "title": d.title, "text": d.text, "te_reo": d.te_reo,
-                       "facts": d.facts or {}, "drafted_at": _iso(d.drafted_at), "updated_at": _iso(d.updated_at),
+                       "facts": d.facts or {}, "drafted_at": iso(d.drafted_at), "updated_at": iso(d.updated_at),
                        "updated_by": d.updated_by} for d in a.documents],
     }
-
-
-def _action_out(item: ActionItem) -> dict:
-    return {"public_id": item.public_id, "key": item.key, "text": item.text, "finding": item.finding,
-            "severity": item.severity, "trees": list(item.trees or []), "owner": _person_out(item.owner),
-            "owner_name": item.owner_name, "due": _iso(item.due), "status": item.status, "reason": item.reason,
-            "note": item.note, "created_at": _iso(item.created_at), "updated_at": _iso(item.updated_at)}
-
-
-def _person_out(user: User | None) -> dict | None:
-    return {"email": user.email, "name": user.name, "role": user.role} if user else None
-
-
-def _iso(value: date | datetime | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def parse_export(text: str) -> ExportFile:
@@ -312,30 +231,11 @@ def import_organisation(library: Library, text: str, actor: str) -> tuple[Organi
     return organisation, len(added)
 
 
-def _person(organisation: Organisation, person: PersonOut) -> User:
-    """The author, found by email, or kept as an account with no password (an administrator can invite
-    them later), so "assessed by" reads the same after the move."""
-    user = db.session.scalar(select(User).where(func.lower(User.email) == person.email.lower()))
-    if user is None:
-        user = User(organisation=organisation, email=person.email.lower(), name=person.name, role=join_roles(person.role.split()))
-        db.session.add(user)
-        db.session.flush()
-    elif user.organisation_id != organisation.id:
-        raise TransferError(f"{person.email} already has an account in another organisation")
-    return user
-
-
 def _add_assessment(library: Library, organisation: Organisation, item: AssessmentOut,
                     added: dict[str, Assessment]) -> Assessment:
-    creator = _person(organisation, item.created_by) if item.created_by else None
-    submitter = _person(organisation, item.submitted_by) if item.submitted_by else None
-    previous = added.get(item.previous) if item.previous else None
     assessment = Assessment(
-        public_id=item.public_id, organisation_id=organisation.id, organisation_name=item.organisation_name,
-        initiative=item.initiative, description=item.description, created_at=item.created_at,
-        status=item.status.value, review_comment=item.review_comment, signed_off_by=item.signed_off_by,
-        signed_off_role=item.signed_off_role, signed_off_at=item.signed_off_at, revision=item.revision,
-        previous_id=previous.id if previous else None, created_by=creator, submitted_by=submitter,
+        **review_in(organisation, item, added), organisation_name=item.organisation_name,
+        initiative=item.initiative, description=item.description, revision=item.revision,
         decision_sought=item.decision_sought, recommendation=item.recommendation,
         lead_findings=list(item.lead_findings),
         scope={k: v.model_dump() for k, v in item.scope.items()} if item.scope is not None else None,
@@ -346,22 +246,10 @@ def _add_assessment(library: Library, organisation: Organisation, item: Assessme
         assessment.answers.append(AnswerRecord(**answer.model_dump()))
     for document in item.documents:
         assessment.documents.append(DocumentDraft(**document.model_dump()))
-    db.session.add(assessment)
-    db.session.flush()
-    assessment.updated_at = item.updated_at
-    for event in item.history:
-        db.session.add(AuditEvent(organisation_id=organisation.id, actor=audit.one_line(event.actor),
-                                  action=event.action, target=f"assessment:{item.public_id}",
-                                  before=event.before, after=event.after, at=event.at))
+    store_with_history(organisation, assessment, item)
     if item.actions is None:  # an older file: the items follow the findings, as on this dpup
         action_store.sync(library, assessment, "dpup")
-    for action in item.actions or []:
-        owner = _person(organisation, action.owner) if action.owner else None
-        assessment.actions.append(ActionItem(
-            public_id=action.public_id, organisation_id=organisation.id, key=action.key, text=action.text,
-            finding=action.finding, severity=action.severity.value, trees=list(action.trees), owner=owner,
-            owner_name="" if owner else action.owner_name, due=action.due, status=action.status.value,
-            reason=action.reason, note=action.note, created_at=action.created_at, updated_at=action.updated_at))
+    assessment.actions.extend(action_in(organisation, action) for action in item.actions or [])
     db.session.flush()
     return assessment
 

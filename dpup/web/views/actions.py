@@ -18,9 +18,10 @@ from dpup.storage import audit
 from dpup.storage.actions import Filters, Position
 from dpup.storage.db import db
 from dpup.storage.models import ActionStatus, Status
-from dpup.web.action_forms import ActionEditForm, BriefWordsForm, RegisterFilterForm
+from dpup.web.action_forms import BriefWordsForm, RegisterFilterForm
 from dpup.web.auth import requires
-from dpup.web.views.assessments import _int, _load
+from dpup.web.review_pages import action_edit_page, as_int
+from dpup.web.views.assessments import _load
 from dpup.web.views.main import library
 from dpup.web.views.reports import report_for
 
@@ -60,21 +61,8 @@ def edit(public_id: str, action_id: str):
     item = store_actions.get_item(public_id, action_id, current_user.organisation_id)
     if item is None:
         abort(404)
-    form = ActionEditForm.for_item(item, store_actions.owners(current_user.organisation_id), request.method == "GET")
-    conflict = False
-    if form.validate_on_submit():
-        try:
-            store_actions.update(item, form.change(), _int(form.version.data), current_user)
-        except store.ConflictError:
-            conflict = True  # what they typed stays in the form
-            item = store_actions.get_item(public_id, action_id, current_user.organisation_id)
-            form.version.data = str(item.version)
-        else:
-            flash("Saved the action.")
-            return redirect(url_for(".plan", public_id=public_id))
-    status = 409 if conflict else (400 if form.errors else 200)
-    return render_template("actions/edit.html", item=item, form=form, conflict=conflict,
-                           public_id=public_id), status
+    return action_edit_page(item, lambda: store_actions.get_item(public_id, action_id, current_user.organisation_id),
+                            url_for(".plan", public_id=public_id), public_id=public_id)
 
 
 @bp.route("/assessments/<public_id>/brief-words", methods=["GET", "POST"])
@@ -98,7 +86,7 @@ def brief_words(public_id: str):
         try:
             store.change_brief_words(assessment, current_user, (form.decision_sought.data or "").strip(),
                                      (form.recommendation.data or "").strip(), list(form.lead_findings.data or []),
-                                     _int(form.version.data))
+                                     as_int(form.version.data))
         except store.ConflictError:
             conflict = True
             form.version.data = str(_load(public_id).version)

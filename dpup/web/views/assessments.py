@@ -24,6 +24,7 @@ from dpup.web.forms import (
     question_form,
     raises_action,
 )
+from dpup.web.review_pages import ReviewPages, as_int
 from dpup.web.views.main import assessable_trees, library
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
@@ -124,6 +125,10 @@ def _show(assessment: Assessment, review_form: ReviewForm, status: int = 200):
                            history=history.described(assessment, progress)), status
 
 
+_review_pages = ReviewPages("assessment", _load, _show)
+_review_pages.add_review_route(bp)  # the reviewer's decision: POST /<public_id>/review
+
+
 @bp.route("/<public_id>/details", methods=["GET", "POST"])
 @requires("assessments.edit")
 def details(public_id: str):
@@ -137,7 +142,7 @@ def details(public_id: str):
     if form.validate_on_submit():
         try:
             store.change_details(assessment, current_user, form.initiative.data.strip(),
-                                 (form.description.data or "").strip(), _int(form.version.data))
+                                 (form.description.data or "").strip(), as_int(form.version.data))
         except store.ConflictError:
             conflict = True  # what they typed stays in the form; the page shows what is saved now
             form.version.data = str(_load(public_id).version)
@@ -171,58 +176,16 @@ def submit(public_id: str):
     assessment = _load_editable(public_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    progress = store.progress(library(), assessment)
+    return _review_pages.submit(assessment, _not_ready(assessment, store.progress(library(), assessment)))
+
+
+def _not_ready(assessment: Assessment, progress) -> str | None:
+    """What must be done before the assessment can be submitted for review, if anything."""
     if any(item.tree.kind == "profile" for item in progress) and assessment.scope is None:
-        flash("Choose which assessments this work needs before you submit it for review.")
-    elif not all(item.walk.is_complete for item in progress):
-        flash("Finish every part of the assessment before you submit it for review.")
-    else:
-        try:
-            store.change_status(assessment, current_user, Status.SUBMITTED)
-        except store.ConflictError:
-            return _changed_meanwhile(public_id)
-        flash("Submitted for review. It cannot be changed while it is being reviewed.")
-    return redirect(url_for(".show", public_id=public_id))
-
-
-def _changed_meanwhile(public_id: str):
-    """Someone else changed the assessment at the same moment: nothing of this request was saved."""
-    flash("Someone else changed this assessment at the same moment, so your change was not saved. "
-          "Here is how it stands now.")
-    return _show(_load(public_id), ReviewForm(formdata=None), 409)
-
-
-@bp.post("/<public_id>/review")
-@requires("assessments.review")
-def review(public_id: str):
-    assessment = _load(public_id)
-    form = ReviewForm()
-    if assessment.status != Status.SUBMITTED:
-        abort(409)
-    valid = form.validate_on_submit()
-    if _review_allowed(form, assessment) and valid:
-        approve = form.decision.data == "approve"
-        try:
-            store.change_status(assessment, current_user, Status.APPROVED if approve else Status.CHANGES_REQUESTED,
-                                (form.comment.data or "").strip())
-        except store.ConflictError:
-            return _changed_meanwhile(public_id)
-        flash("Approved and signed off." if approve else "Sent back with your comments.")
-        return redirect(url_for(".show", public_id=public_id))
-    return _show(assessment, form, 400)
-
-
-def _review_allowed(form: ReviewForm, assessment: Assessment) -> bool:
-    """The review rules the form's own validators cannot know; each broken one adds its error."""
-    allowed = True
-    if form.decision.data == "changes" and not (form.comment.data or "").strip():
-        form.comment.errors = [*form.comment.errors, "Say what needs to change."]
-        allowed = False
-    if form.decision.data == "approve" and store.needs_another_approver(assessment, current_user):
-        form.decision.errors = [*form.decision.errors, "You submitted this assessment, so someone else must "
-                                                       "approve it. You can still ask for changes."]
-        allowed = False
-    return allowed
+        return "Choose which assessments this work needs before you submit it for review."
+    if not all(item.walk.is_complete for item in progress):
+        return "Finish every part of the assessment before you submit it for review."
+    return None
 
 
 @bp.post("/<public_id>/new-version")
@@ -284,7 +247,7 @@ def question(public_id: str, tree_id: str, node_id: str):
             valid = False
         if valid:
             try:
-                store.save_answer(assessment, tree_id, node_id, answer, _int(form.version.data), current_user,
+                store.save_answer(assessment, tree_id, node_id, answer, as_int(form.version.data), current_user,
                                   library())
             except store.ConflictError:
                 fresh = _load(public_id)
@@ -313,13 +276,6 @@ def _form_data(saved, version: int) -> dict:
 def _submitted(form) -> list[str]:
     data = form.answer.data
     return list(data) if isinstance(data, list | tuple) else [data or ""]
-
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
 
 
 def _of_about(item, node_id: str) -> tuple[int, bool]:

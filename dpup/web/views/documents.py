@@ -19,7 +19,8 @@ from dpup.storage.models import Assessment, DocumentDraft, Status
 from dpup.web import kept_forms
 from dpup.web.auth import can, requires
 from dpup.web.document_forms import DocumentTextForm, DraftForm
-from dpup.web.views.assessments import _int, load_for_report
+from dpup.web.review_pages import as_int
+from dpup.web.views.assessments import load_for_report
 from dpup.web.views.main import library
 from dpup.web.views.reports import DOCX, _download, filename
 
@@ -113,7 +114,7 @@ def make(public_id: str, document_id: str):
         abort(400)
     try:
         drafts.make_draft(assessment, template, facts, current_user,
-                          _int(form.version.data) if record is not None else None)
+                          as_int(form.version.data) if record is not None else None)
     except store.ConflictError:
         record = drafts.get_draft(store.get_assessment(public_id, current_user.organisation_id), document_id)
         flash_text = "Someone else changed this document at the same moment, so it was not re-drafted."
@@ -150,7 +151,7 @@ def edit(public_id: str, document_id: str):
     if form.validate_on_submit():
         try:
             drafts.save_text(assessment, record, (form.text.data or "").replace("\r\n", "\n"),
-                             _int(form.version.data), current_user)
+                             as_int(form.version.data), current_user)
         except store.ConflictError:
             conflict = True  # what they typed stays in the form
             record = drafts.get_draft(store.get_assessment(public_id, current_user.organisation_id), document_id)

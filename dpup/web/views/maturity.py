@@ -11,20 +11,18 @@ from dpup.localtime import today
 from dpup.reports import maturity_model
 from dpup.reports.maturity_pdf import render_maturity_pdf
 from dpup.reports.maturity_word import render_maturity_docx
-from dpup.storage import actions as store_actions
 from dpup.storage import audit
 from dpup.storage import maturity as store
-from dpup.storage.assessments import ConflictError, NotEditable
+from dpup.storage.review import ConflictError, NotEditable
 from dpup.storage.db import db
 from dpup.storage.maturity_evidence import gather
 from dpup.storage.maturity_models import SelfAssessment
 from dpup.storage.models import Status
 from dpup.web import kept_forms
-from dpup.web.action_forms import ActionEditForm
 from dpup.web.auth import can, requires
 from dpup.web.forms import ActionForm, ReviewForm
 from dpup.web.maturity_forms import StartSelfAssessmentForm, rating_form
-from dpup.web.views.assessments import _int
+from dpup.web.review_pages import ReviewPages, action_edit_page, as_int
 from dpup.web.views.main import library
 from dpup.web.views.reports import DOCX, _download
 
@@ -105,6 +103,10 @@ def _show(sa: SelfAssessment, review_form: ReviewForm, status: int = 200):
                            items=sa.actions), status
 
 
+_review_pages = ReviewPages("self-assessment", _load, _show)
+_review_pages.add_review_route(bp)  # the reviewer's decision: POST /<public_id>/review
+
+
 @bp.route("/<public_id>/criteria/<criterion_id>", methods=["GET", "POST"])
 @requires("maturity.edit")
 def rate(public_id: str, criterion_id: str):
@@ -128,7 +130,7 @@ def rate(public_id: str, criterion_id: str):
         change = store.RatingChange(form.level.data or "", form.target.data or "", (form.note.data or "").strip(),
                                     (form.evidence.data or "").strip())
         try:
-            store.save_rating(sa, criterion_id, change, _int(form.version.data), current_user)
+            store.save_rating(sa, criterion_id, change, as_int(form.version.data), current_user)
         except ConflictError:  # what they typed stays in the form; the page shows what is saved now
             sa = _load(public_id)
             conflict = sa.ratings_by_criterion().get(criterion_id)
@@ -159,49 +161,9 @@ def submit(public_id: str):
     sa = _load(public_id)
     if sa.status not in store.EDITABLE or not ActionForm().validate_on_submit():
         abort(400)
-    if store.unrated(_framework(), sa):
-        flash("Rate every criterion before you submit the self-assessment for review.")
-    else:
-        try:
-            store.change_status(sa, current_user, Status.SUBMITTED)
-        except ConflictError:
-            return _changed_meanwhile(public_id)
-        flash("Submitted for review. It cannot be changed while it is being reviewed.")
-    return redirect(url_for(".show", public_id=public_id))
-
-
-def _changed_meanwhile(public_id: str):
-    flash("Someone else changed this self-assessment at the same moment, so your change was not saved. "
-          "Here is how it stands now.")
-    return _show(_load(public_id), ReviewForm(formdata=None), 409)
-
-
-@bp.post("/<public_id>/review")
-@requires("assessments.review")
-def review(public_id: str):
-    sa = _load(public_id)
-    form = ReviewForm()
-    if sa.status != Status.SUBMITTED:
-        abort(409)
-    valid = form.validate_on_submit()
-    allowed = True
-    if form.decision.data == "changes" and not (form.comment.data or "").strip():
-        form.comment.errors = [*form.comment.errors, "Say what needs to change."]
-        allowed = False
-    if form.decision.data == "approve" and store.needs_another_approver(sa, current_user):
-        form.decision.errors = [*form.decision.errors, "You submitted this self-assessment, so someone else must "
-                                                       "approve it. You can still ask for changes."]
-        allowed = False
-    if valid and allowed:
-        approve = form.decision.data == "approve"
-        try:
-            store.change_status(sa, current_user, Status.APPROVED if approve else Status.CHANGES_REQUESTED,
-                                (form.comment.data or "").strip())
-        except ConflictError:
-            return _changed_meanwhile(public_id)
-        flash("Approved and signed off." if approve else "Sent back with your comments.")
-        return redirect(url_for(".show", public_id=public_id))
-    return _show(sa, form, 400)
+    unrated = store.unrated(_framework(), sa)
+    return _review_pages.submit(sa, "Rate every criterion before you submit the self-assessment for review."
+                                if unrated else None)
 
 
 @bp.post("/<public_id>/actions")
@@ -224,22 +186,9 @@ def edit_action(public_id: str, action_id: str):
     item = store.get_action(sa, action_id)
     if item is None:
         abort(404)
-    form = ActionEditForm.for_item(item, store_actions.owners(current_user.organisation_id), request.method == "GET")
-    conflict = False
-    if form.validate_on_submit():
-        try:
-            store_actions.update(item, form.change(), _int(form.version.data), current_user)
-        except ConflictError:
-            conflict = True
-            item = store.get_action(_load(public_id), action_id)
-            form.version.data = str(item.version)
-        else:
-            flash("Saved the action.")
-            return redirect(url_for(".show", public_id=public_id, _anchor="roadmap"))
-    status = 409 if conflict else (400 if form.errors else 200)
-    return render_template("actions/edit.html", item=item, form=form, conflict=conflict, public_id=public_id,
-                           back_url=url_for(".show", public_id=public_id, _anchor="roadmap"),
-                           back_text="Back to the self-assessment"), status
+    back_url = url_for(".show", public_id=public_id, _anchor="roadmap")
+    return action_edit_page(item, lambda: store.get_action(_load(public_id), action_id), back_url,
+                            public_id=public_id, back_url=back_url, back_text="Back to the self-assessment")
 
 
 @bp.post("/<public_id>/next-year")

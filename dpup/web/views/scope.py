@@ -15,7 +15,8 @@ from dpup.engine.assessment import recommended
 from dpup.storage import assessments as store
 from dpup.web.auth import requires
 from dpup.web.forms import TreesForm
-from dpup.web.views.assessments import _int, _load_editable
+from dpup.web.review_pages import as_int
+from dpup.web.views.assessments import _load_editable
 from dpup.web.views.main import assessable_trees, library
 
 bp = Blueprint("scope", __name__, url_prefix="/assessments")
@@ -51,7 +52,7 @@ def choose(public_id: str):
             try:
                 store.choose_trees(library(), assessment, current_user, chosen,
                                    {k: v for k, v in reasons.items() if k in _differs(offered, chosen)},
-                                   offered, _int(form.version.data))
+                                   offered, as_int(form.version.data))
             except store.ConflictError:
                 conflict = True
                 form.version.data = str(store.get_assessment(public_id, current_user.organisation_id).version)
