@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from copy import copy
 from io import BytesIO
-from itertools import groupby
 
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
@@ -34,6 +33,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from dpup.reports.pdf_rows import Rows
 from dpup.reports.pdf_text import (
     BRAND,
     FONT,
@@ -112,29 +112,13 @@ def _t(text: str, style: str = "body", label: str = "") -> Text:
     return Text(text, T[style], label)
 
 
-def _table(header: list[str], rows: list[list], widths: list[float], colours: list | None = None) -> Table:
+def _table(header: list[str], rows: list[list], widths: list[float], colours: list | None = None) -> Rows:
     """A table with a header row repeated on every page it runs onto; ``colours`` marks each row's left edge."""
-    data = [[_t(h, "cell_head") for h in header]]
-    data += [[c if isinstance(c, (Flowable, list)) else _t(str(c), "cell") for c in row] for row in rows]
-    table = Table(data, colWidths=widths, repeatRows=1, splitByRow=1, splitInRow=1, hAlign="LEFT")
-    style = [
-        FONT_CMD,
-        ("BACKGROUND", (0, 0), (-1, 0), BRAND),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, LINE),
-        ("TOPPADDING", (0, 0), (-1, -1), 3.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, SOFT]),
-    ]
-    start = 1
-    for colour, run in groupby(colours or ()):  # one command per run of rows of one colour
-        count = len(list(run))
-        style.append(("LINEBEFORE", (0, start), (0, start + count - 1), 3, colour))
-        start += count
-    table.setStyle(TableStyle(style))
-    return table
+    def cell(value) -> list[Flowable]:
+        if isinstance(value, list):
+            return value
+        return [value if isinstance(value, Flowable) else _t(str(value), "cell")]
+    return Rows([[_t(h, "cell_head")] for h in header], [[cell(c) for c in row] for row in rows], widths, colours)
 
 
 CONCERN_COLOURS = (colors.HexColor("#cfe3d6"), colors.HexColor("#e3a86b"), colors.HexColor("#b35c00"),
