@@ -126,7 +126,8 @@ class Rows(Flowable):
         edge = self.edges[0]
         head = Rows(self.header, [tops], self.widths, [edge], first=self.first,
                     heights=(self._heights[0], [min(room, self._row_height(tops))]))
-        tail = Rows(self.header, [rests, *self.rows[1:]], self.widths, [edge, *self.edges[1:]], first=self.first)
+        tail = Rows(self.header, [rests, *self.rows[1:]], self.widths, [edge, *self.edges[1:]], first=self.first,
+                    heights=(self._heights[0], [self._row_height(rests), *self._heights[1][1:]]))
         return [head, tail]
 
     def draw(self):
