@@ -12,8 +12,8 @@ from __future__ import annotations
 from copy import copy
 from io import BytesIO
 
-from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab import rl_config
+from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
