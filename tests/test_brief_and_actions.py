@@ -265,10 +265,14 @@ def test_register_pages_forwards_and_back_show_every_matching_action_once(app, c
                 status="done" if n % 11 == 0 else "open",
                 due=None if n % 5 == 0 else date(2027, 1, 1) + timedelta(days=n % 9)))
         db.session.commit()
-        expected = [a.text for a in sorted(
+        ordered = sorted(
             db.session.scalars(select(ActionItem).where(
                 ActionItem.assessment_id == assessment.id, ActionItem.status == "open", ActionItem.owner_name == "Aroha")),
-            key=lambda a: (a.due is None, a.due or date.min, a.id))]
+            key=lambda a: (a.due is None, a.due or date.min, a.id))
+        expected = [a.text for a in ordered]
+        public_ids = {a.public_id for a in ordered}
+        internal = ordered[60]  # a link of the old form, which carried the internal id
+        old_link = f"after={internal.due.isoformat() if internal.due else 'none'}.{internal.id}"
     assert len(expected) > 100  # three pages
 
     def visit(url: str, link: str) -> tuple[list[list[str]], str]:
@@ -282,6 +286,8 @@ def test_register_pages_forwards_and_back_show_every_matching_action_once(app, c
                 return pages, url
             url = unescape(found.group(1))
             assert "owner=Aroha" in url  # the filter stays on
+            position = re.search(r"(?:after|before)=([^&]+)", url).group(1)
+            assert position in public_ids  # a row's public id, never its internal id
 
     forwards, end = visit("/actions?owner=Aroha", "Next page")
     assert [len(p) for p in forwards] == [50, 50, len(expected) - 100]
@@ -291,5 +297,7 @@ def test_register_pages_forwards_and_back_show_every_matching_action_once(app, c
     last = client.get("/actions?owner=Aroha&page=last").get_data(as_text=True)
     assert re.findall(r">(Seek action \d+\.)<", last) == expected[-50:]
     assert "Next page" not in last and "Previous page" in last
-    for odd in ("page=0", "page=-2", "after=garbage", "before=2027-02-30.5", "after=none.99999999999"):
-        assert client.get(f"/actions?owner=Aroha&{odd}").get_data(as_text=True).count("Seek action") == 50, odd
+    for odd in ("page=0", "page=-2", "after=garbage", "before=2027-02-30.5", "after=none.99999999999", old_link,
+                "after=NoSuchPublicId12345"):
+        shown = re.findall(r">(Seek action \d+\.)<", client.get(f"/actions?owner=Aroha&{odd}").get_data(as_text=True))
+        assert shown == expected[:50], odd  # the first page

@@ -533,3 +533,32 @@ def test_a_text_asked_to_split_where_it_fits_gives_two_pieces():
     pieces = text.split(200, 1000)
     assert len(pieces) == 2 and pieces[0]._lines == [("", "A short finding.")]
     assert pieces[1].wrap(200, 1000)[1] == 0  # the second piece takes no room
+
+
+def test_a_long_table_row_splits_across_pages_with_its_header_and_stays_above_the_footer():
+    """A row too tall for what is left of a page continues on the next, under the repeated header;
+    every word is printed once and no line runs below the frame into the page footer."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate
+
+    from dpup.reports.pdf_parts import _table
+    from dpup.reports.pdf_text import WIDTH
+
+    pdf_module.register_fonts()
+    words = [f"word{n:04d}" for n in range(900)]
+    rows = [["Short finding.", "Required by law", "A question?"], [" ".join(words), "DPUP good practice", "Another?"]]
+    buffer, bottom = io.BytesIO(), 72
+    SimpleDocTemplate(buffer, pagesize=A4, bottomMargin=bottom, leftMargin=50, rightMargin=A4[0] - 50 - WIDTH).build(
+        [_table(["Finding", "Basis", "Raised by"], rows, [WIDTH * 0.4, WIDTH * 0.25, WIDTH * 0.35])])
+    reader = PdfReader(io.BytesIO(buffer.getvalue()))
+    assert len(reader.pages) >= 2
+    lowest, printed = [], []
+    for page in reader.pages:
+        ys = []
+        text = page.extract_text(visitor_text=lambda t, cm, tm, font, size: ys.append(
+            tm[4] * cm[1] + tm[5] * cm[3] + cm[5]) if t.strip() else None)  # the line's height on the page
+        assert text.lstrip().startswith("Finding Basis Raised by"), text[:80]  # the header on every page
+        printed += re.findall(r"word\d{4}", text)
+        lowest.append(min(ys))
+    assert printed == words
+    assert min(lowest) >= bottom - 0.01, lowest

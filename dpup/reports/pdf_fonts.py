@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from codecs import charmap_build, charmap_encode
 from pathlib import Path
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, ref
 
 from reportlab.lib.rl_accel import escapePDF
 from reportlab.pdfbase import pdfmetrics
@@ -36,13 +36,27 @@ class SubsetTableTTFont(TTFont):
     def __init__(self, name: str, filename: str):
         super().__init__(name, filename)
         self._tables: WeakKeyDictionary = WeakKeyDictionary()
+        self._last: tuple = (lambda: None, None)  # (weak reference to a document, its table)
 
     def table_for(self, doc) -> list:
-        """[codec for the first subset, number of assignments it was built from]."""
+        """[codec for the first subset, number of assignments it was built from, each subset's
+        resource name]. Asked for thousands of times a document: the last document's is kept at hand."""
+        last, table = self._last
+        if last() is doc:
+            return table
         table = self._tables.get(doc)
         if table is None:
-            table = self._tables[doc] = [charmap_build("\ufffe" * 256), -1]
+            table = self._tables[doc] = [charmap_build("\ufffe" * 256), -1, {}]
+        self._last = (ref(doc), table)
         return table
+
+    def resource_name(self, subset: int, doc, table: list) -> str:
+        """``getSubsetInternalName``, remembered in ``table`` (the first call registers the font)."""
+        names = table[2]
+        name = names.get(subset)
+        if name is None:
+            name = names[subset] = self.getSubsetInternalName(subset, doc)
+        return name
 
     def pdf_strings(self, text: str, doc, table: list | None = None) -> list[tuple[int, str]]:
         """``text`` as (subset, escaped PDF string) runs; pass ``table_for(doc)`` in loops."""
@@ -59,7 +73,7 @@ class SubsetTableTTFont(TTFont):
             for code, n in assignments.items():
                 if n < 256:
                     decoding[n] = chr(code)
-            table[:] = [charmap_build("".join(decoding)), len(assignments)]
+            table[:2] = [charmap_build("".join(decoding)), len(assignments)]
         return runs
 
     def pdf_lines(self, lines: list[str], doc, table: list) -> str | None:

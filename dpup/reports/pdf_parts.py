@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from copy import copy
 from io import BytesIO
-from itertools import groupby
 
+from reportlab import rl_config
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -34,6 +34,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from dpup.reports.pdf_rows import Rows
 from dpup.reports.pdf_text import (
     BRAND,
     FONT,
@@ -55,6 +56,10 @@ from dpup.reports.pdf_text import (
     register_fonts,
 )
 from dpup.reports.rows import Report
+
+# Page streams are compressed (Flate) but not also ASCII85-encoded, reportlab's default: that made
+# every page a quarter larger for nothing (the PDFs are binary downloads) and took time to encode.
+rl_config.useA85 = 0
 
 SEVERITY_COLOURS = {
     "Stop": colors.HexColor("#a4151c"),
@@ -112,29 +117,13 @@ def _t(text: str, style: str = "body", label: str = "") -> Text:
     return Text(text, T[style], label)
 
 
-def _table(header: list[str], rows: list[list], widths: list[float], colours: list | None = None) -> Table:
+def _table(header: list[str], rows: list[list], widths: list[float], colours: list | None = None) -> Rows:
     """A table with a header row repeated on every page it runs onto; ``colours`` marks each row's left edge."""
-    data = [[_t(h, "cell_head") for h in header]]
-    data += [[c if isinstance(c, (Flowable, list)) else _t(str(c), "cell") for c in row] for row in rows]
-    table = Table(data, colWidths=widths, repeatRows=1, splitByRow=1, splitInRow=1, hAlign="LEFT")
-    style = [
-        FONT_CMD,
-        ("BACKGROUND", (0, 0), (-1, 0), BRAND),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, LINE),
-        ("TOPPADDING", (0, 0), (-1, -1), 3.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, SOFT]),
-    ]
-    start = 1
-    for colour, run in groupby(colours or ()):  # one command per run of rows of one colour
-        count = len(list(run))
-        style.append(("LINEBEFORE", (0, start), (0, start + count - 1), 3, colour))
-        start += count
-    table.setStyle(TableStyle(style))
-    return table
+    def cell(value) -> list[Flowable]:
+        if isinstance(value, list):
+            return value
+        return [value if isinstance(value, Flowable) else _t(str(value), "cell")]
+    return Rows([[_t(h, "cell_head")] for h in header], [[cell(c) for c in row] for row in rows], widths, colours)
 
 
 CONCERN_COLOURS = (colors.HexColor("#cfe3d6"), colors.HexColor("#e3a86b"), colors.HexColor("#b35c00"),
@@ -223,18 +212,26 @@ class NumberedCanvas(Canvas):
             self._doc.pageCounter = real
 
     def save(self):
-        total = len(self._pages)
+        total, repeated = len(self._pages), None
         for state in self._pages:
             self.__dict__.update(state)
-            self._footer(total)
+            repeated = self._footer(total, repeated)
             super().showPage()
         super().save()
 
-    def _footer(self, total: int) -> None:
-        _rule(self, MARGIN_BOTTOM - 6 * mm)
+    def _footer(self, total: int, repeated: list[str] | None) -> list[str]:
+        """Writes the page's footer; ``repeated`` is what the last call returned: the rule and the
+        left part, the same on every page, are written once and then repeated."""
         y = MARGIN_BOTTOM - 10 * mm
-        _draw_string(self, MARGIN_X, y, self._footer_left, FONT, 7.5, MUTED)
+        if repeated is None:
+            start = len(self._code)
+            _rule(self, MARGIN_BOTTOM - 6 * mm)
+            _draw_string(self, MARGIN_X, y, self._footer_left, FONT, 7.5, MUTED)
+            repeated = self._code[start:]
+        else:
+            self._code.extend(repeated)
         _draw_string(self, PAGE_W - MARGIN_X, y, f"Page {self._pageNumber} of {total}", FONT, 7.5, MUTED, right=True)
+        return repeated
 
 
 class _Frame(Frame):
@@ -270,6 +267,7 @@ class ReportDoc(BaseDocTemplate):
         half = WIDTH / 2 - 10
         self._header_left = _fit(report.title, FONT, 7.5, half)
         self._header_right = _fit(report.organisation, FONT, 7.5, half)
+        self._header_code: list[str] | None = None
 
     def _cover_page(self, canvas: Canvas, doc) -> None:
         canvas.showOutline()  # open the viewer's bookmarks panel
@@ -282,10 +280,15 @@ class ReportDoc(BaseDocTemplate):
                      FONT, 10.5, colors.white)
 
     def _body_page(self, canvas: Canvas, doc) -> None:
-        y = PAGE_H - MARGIN_TOP + 8 * mm
-        _draw_string(canvas, MARGIN_X, y, self._header_left, FONT, 7.5, MUTED)
-        _draw_string(canvas, PAGE_W - MARGIN_X, y, self._header_right, FONT, 7.5, MUTED, right=True)
-        _rule(canvas, y - 2.5 * mm)
+        if self._header_code is None:  # the same on every page: written once, then repeated
+            start = len(canvas._code)
+            y = PAGE_H - MARGIN_TOP + 8 * mm
+            _draw_string(canvas, MARGIN_X, y, self._header_left, FONT, 7.5, MUTED)
+            _draw_string(canvas, PAGE_W - MARGIN_X, y, self._header_right, FONT, 7.5, MUTED, right=True)
+            _rule(canvas, y - 2.5 * mm)
+            self._header_code = canvas._code[start:]
+        else:
+            canvas._code.extend(self._header_code)
 
     def afterFlowable(self, flowable) -> None:
         if isinstance(flowable, Heading) and flowable.outline_level is not None:

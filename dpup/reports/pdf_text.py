@@ -270,54 +270,65 @@ class Text(Flowable):
         return self.wrap(aW, aH)  # measuring needs no canvas (Flowable.wrapOn sets and unsets one)
 
     def drawOn(self, canvas, x, y, _sW=0):
-        # Writes what Flowable.drawOn writes (q, the move to x y, the text, Q) without saving and
-        # restoring the canvas's own record of its state, which draw() never changes: tables draw
-        # thousands of cells, and that record was a tenth of a long report's time.
-        x = self._hAlignAdjust(x, _sW)
-        canvas._code.append("q")
-        canvas._code.append(f"{fp_str(1, 0, 0, 1, x, y)} cm")
-        self.canv = canvas
-        self.draw()
-        del self.canv
-        canvas._code.append("Q")
+        # Writes the text at x y itself, in one q/Q: Flowable.drawOn would also save and restore the
+        # canvas's own record of its state and move the origin, and tables draw thousands of cells.
+        canvas._code.append(self._operators(canvas, self._hAlignAdjust(x, _sW), y))
 
     def draw(self):
-        # Writes the text operators directly, as reportlab's text object would less its per-line
-        # overhead: one BT/ET block, the first line placed with Tm, the next ones with T* (leading).
-        st, canv = self.style, self.canv
-        doc, code = canv._doc, []
+        self.canv._code.append(self._operators(self.canv, 0, 0))
+
+    def _operators(self, canv, x: float, y: float) -> str:
+        """The text as PDF operators, as reportlab's text object would write it less its per-line
+        overhead: one BT/ET block, the first line placed with Tm, the next ones with T* (leading)."""
+        st, doc = self.style, canv._doc
+        prefix, size = _style_operators(st)
         regular, bold = pdfmetrics.getFont(st.font), pdfmetrics.getFont(st.bold)
-        regular_table, bold_table = regular.table_for(doc), bold.table_for(doc)
-        size, current = fp_str(st.size), None
-        add = code.append
-        colour, top = st.colour, self.height - st.size
-        add(f"BT {fp_str(colour.red, colour.green, colour.blue)} rg {fp_str(st.leading)} TL")  # q/Q restores
-        first_x = st.left_indent + (st.first_indent if self._first else 0)
-        add(f"1 0 0 1 {fp_str(first_x)} {fp_str(top)} Tm")
+        regular_table = regular.table_for(doc)
+        top = y + self.height - st.size
+        first_x = x + st.left_indent + (st.first_indent if self._first else 0)
+        code = [prefix, f"1 0 0 1 {fp_str(first_x, top)} Tm"]
+        add, current, current_subset = code.append, None, -1
         lines = self._lines
         # Every line after the first in one string when the table knows all their characters (the
         # usual case): only the first line can have a label.
         rest = None if len(lines) < 2 or any(label for label, _ in lines[1:]) else \
             regular.pdf_lines([text for _, text in lines[1:]], doc, regular_table)
         for i, (label, text) in enumerate(lines):
-            if i == 1 and first_x != st.left_indent:
-                add(f"1 0 0 1 {fp_str(st.left_indent)} {fp_str(top - st.leading)} Tm")
+            if i == 1 and first_x != x + st.left_indent:
+                add(f"1 0 0 1 {fp_str(x + st.left_indent, top - st.leading)} Tm")
             elif i:
                 add("T*")
             if i == 1 and rest is not None:
-                if current != (regular, 0):
-                    add(f"{regular.getSubsetInternalName(0, doc)} {size} Tf")
+                if current is not regular or current_subset != 0:
+                    add(f"{regular.resource_name(0, doc, regular_table)} {size} Tf")
                 add(f"({rest}) Tj")
                 break
-            for font, table, run in ((bold, bold_table, label + " "), (regular, regular_table, text)) if label \
-                    else ((regular, regular_table, text),):
+            for font, run in ((bold, label + " "), (regular, text)) if label else ((regular, text),):
+                table = font.table_for(doc)
                 for subset, data in font.pdf_strings(run, doc, table):
-                    if (font, subset) != current:
-                        add(f"{font.getSubsetInternalName(subset, doc)} {size} Tf")
-                        current = (font, subset)
+                    if font is not current or subset != current_subset:
+                        add(f"{font.resource_name(subset, doc, table)} {size} Tf")
+                        current, current_subset = font, subset
                     add(f"({data}) Tj")
-        add("ET")
-        canv._code.append("\n".join(code))
+        add("ET Q")
+        return "\n".join(code)
+
+
+_STYLE_OPERATORS: dict[int, tuple] = {}
+
+
+def _style_operators(style: TextStyle) -> tuple[str, str]:
+    """The operators that start a text of ``style`` (its colour and leading) and its size, written
+    once per style rather than once per text."""
+    found = _STYLE_OPERATORS.get(id(style))
+    if found is None or found[0] is not style:  # (a style of the same id since collected)
+        if len(_STYLE_OPERATORS) > 1000:
+            _STYLE_OPERATORS.clear()
+        colour = style.colour
+        found = _STYLE_OPERATORS[id(style)] = (
+            style, f"q BT {fp_str(colour.red, colour.green, colour.blue)} rg {fp_str(style.leading)} TL",
+            fp_str(style.size))
+    return found[1], found[2]
 
 
 # Text styles, for everything else (and all text typed by people).

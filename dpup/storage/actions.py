@@ -226,28 +226,33 @@ def _like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+_PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{8,32}")
+
+
 @dataclass(frozen=True)
 class Position:
     """An action's place in the register's order (due date, then id; no due date after every date):
     a page link names the row it continues from, so the database seeks to it instead of counting
-    its way there."""
+    its way there. The link carries only the row's public id (``token``); the place is looked up
+    from it (``position_of``)."""
     due: date | None
     id: int
+    public_id: str
 
     @property
     def token(self) -> str:
-        return f"{self.due.isoformat() if self.due else 'none'}.{self.id}"
+        return self.public_id
 
-    @classmethod
-    def parse(cls, token: str) -> Position | None:
-        """The position a link carries, or None if it is not one (a link typed or cut short)."""
-        due, _, number = (token or "").partition(".")
-        if not number.isdigit() or not 0 < int(number) < 2**31:  # the id column is 32-bit on PostgreSQL
-            return None
-        try:
-            return cls(None if due == "none" else date.fromisoformat(due), int(number))
-        except ValueError:
-            return None
+
+def position_of(organisation_id: int, token: str) -> Position | None:
+    """The place of the organisation's action a link names by public id, or None if there is none
+    (a link typed or cut short, an action since deleted, or a link from before links carried public
+    ids, which named the row by due date and internal id: each then shows the first page)."""
+    if not _PUBLIC_ID.fullmatch(token or ""):
+        return None
+    found = db.session.execute(select(ActionItem.due, ActionItem.id).where(
+        ActionItem.public_id == token, ActionItem.organisation_id == organisation_id)).first()
+    return Position(found.due, found.id, token) if found else None
 
 
 @dataclass(frozen=True)
@@ -268,11 +273,15 @@ def register_page(organisation_id: int, filters: Filters, today: date, *, after:
     rows = rows[:per_page]
     if backwards:
         rows.reverse()
-    positions = [Position(due, id_) for id_, due in rows]
-    first, final = (positions[0], positions[-1]) if positions else (None, None)
+    items = _load([id_ for id_, _ in rows])
+    first, final = (_position(items[0]), _position(items[-1])) if items else (None, None)
     earlier = more if backwards else after is not None
     later = before is not None if backwards else more
-    return RegisterPage(_load([p.id for p in positions]), first if earlier else None, final if later else None)
+    return RegisterPage(items, first if earlier else None, final if later else None)
+
+
+def _position(item: ActionItem) -> Position:
+    return Position(item.due, item.id, item.public_id)
 
 
 def _seek(organisation_id: int, filters: Filters, today: date, position: Position | None, backwards: bool,
@@ -308,7 +317,7 @@ def register_page_number(organisation_id: int, filters: Filters, today: date, pa
                                   .order_by(ActionItem.due.is_(None), ActionItem.due, ActionItem.id)
                                   .offset((page - 1) * per_page).limit(per_page + 1)))
     items = _load(ids[:per_page])
-    first, final = (Position(items[0].due, items[0].id), Position(items[-1].due, items[-1].id)) if items else (None, None)
+    first, final = (_position(items[0]), _position(items[-1])) if items else (None, None)
     return RegisterPage(items, first if page > 1 else None, final if len(ids) > per_page else None)
 
 

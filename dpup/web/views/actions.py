@@ -15,7 +15,7 @@ from dpup.reports.model import build_report
 from dpup.storage import actions as store_actions
 from dpup.storage import assessments as store
 from dpup.storage import audit
-from dpup.storage.actions import Filters, Position
+from dpup.storage.actions import Filters
 from dpup.storage.db import db
 from dpup.storage.models import ActionStatus, Status
 from dpup.web.action_forms import BriefWordsForm, RegisterFilterForm
@@ -107,7 +107,7 @@ def _filters(form: RegisterFilterForm) -> Filters:
 @bp.get("/actions")
 @requires("assessments.read")
 def register():
-    """The register, 50 a page. Links carry the position of the row a page continues from (after=
+    """The register, 50 a page. Links name the row a page continues from by its public id (after=
     for the next page, before= for the previous one; page=last for the last), so a deep page costs
     what the first does. A numbered page (page=3) is from an older link and still works."""
     form = RegisterFilterForm(request.args)
@@ -119,8 +119,10 @@ def register():
         shown = store_actions.register_page_number(organisation_id, filters, _today(), int(page), PER_PAGE)
     else:
         shown = store_actions.register_page(
-            organisation_id, filters, _today(), after=Position.parse(request.args.get("after", "")),
-            before=Position.parse(request.args.get("before", "")), last=page == "last", per_page=PER_PAGE)
+            organisation_id, filters, _today(),
+            after=store_actions.position_of(organisation_id, request.args.get("after", "")),
+            before=store_actions.position_of(organisation_id, request.args.get("before", "")),
+            last=page == "last", per_page=PER_PAGE)
     args = {k: v for k, v in request.args.items() if k not in ("page", "after", "before") and v}
     return render_template("actions/register.html", form=form, shown=shown, args=args,
                            today=_today()), 400 if form.errors else 200
