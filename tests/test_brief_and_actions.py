@@ -203,7 +203,7 @@ def test_register_pages_run_soonest_due_first_with_undated_last(app, client):
     """50 a page, in one order across pages: every action once, soonest due first, no due date last."""
     from datetime import date, timedelta
 
-    from dpup.storage.models import ActionItem
+    from dpup.storage.models import ActionItem, Organisation
 
     public_id = finished(client)
     with app.app_context():
@@ -253,7 +253,7 @@ def test_register_pages_forwards_and_back_show_every_matching_action_once(app, c
     from datetime import date, timedelta
     from html import unescape
 
-    from dpup.storage.models import ActionItem
+    from dpup.storage.models import ActionItem, Organisation
 
     public_id = finished(client)
     with app.app_context():
@@ -273,6 +273,15 @@ def test_register_pages_forwards_and_back_show_every_matching_action_once(app, c
         public_ids = {a.public_id for a in ordered}
         internal = ordered[60]  # a link of the old form, which carried the internal id
         old_link = f"after={internal.due.isoformat() if internal.due else 'none'}.{internal.id}"
+        # Another organisation's action: its public id must not place anything in this register.
+        other = Organisation(name="Another Trust")
+        db.session.add(other)
+        db.session.flush()
+        foreign = ActionItem(assessment=assessment, organisation_id=other.id, key="foreign", text="Not ours.",
+                             severity="advisory", owner_name="Aroha", due=date(2027, 1, 4))
+        db.session.add(foreign)
+        db.session.commit()
+        foreign_link = f"after={foreign.public_id}"
     assert len(expected) > 100  # three pages
 
     def visit(url: str, link: str) -> tuple[list[list[str]], str]:
@@ -298,6 +307,6 @@ def test_register_pages_forwards_and_back_show_every_matching_action_once(app, c
     assert re.findall(r">(Seek action \d+\.)<", last) == expected[-50:]
     assert "Next page" not in last and "Previous page" in last
     for odd in ("page=0", "page=-2", "after=garbage", "before=2027-02-30.5", "after=none.99999999999", old_link,
-                "after=NoSuchPublicId12345"):
+                "after=NoSuchPublicId12345", foreign_link):
         shown = re.findall(r">(Seek action \d+\.)<", client.get(f"/actions?owner=Aroha&{odd}").get_data(as_text=True))
         assert shown == expected[:50], odd  # the first page
