@@ -85,6 +85,19 @@ def copy_migrated_sqlite(engine: sa.Engine) -> None:
         connection.close()
 
 
+def migrated_sqlite_file(path: Path) -> str:
+    """The URL of a new SQLite file at ``path`` holding a copy of the migrated template, for tests
+    that need a file several connections can share."""
+    template = _migrated_template()
+    assert isinstance(template, sqlite3.Connection), "only the SQLite run copies an in-memory template"
+    target = sqlite3.connect(path)
+    try:
+        template.backup(target)
+    finally:
+        target.close()
+    return f"sqlite:///{path}"
+
+
 def drop_test_copies() -> None:
     """Drop the PostgreSQL databases made for the test that just ended (its connections too)."""
     while _copies:
