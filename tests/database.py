@@ -4,11 +4,12 @@
 one), on a server where they may create and drop databases of their own.
 
 Every migration runs once per test session, into a database kept as a template; each test then
-gets a fresh copy of it (``migrated_database_url``): on PostgreSQL a new database made with
-``CREATE DATABASE ... TEMPLATE`` and dropped after the test, on SQLite an in-memory database the
-template is copied into with SQLite's backup API. A copy is exactly what the migrations built, so
-tests see the same schema as before, about ten times sooner. tests/test_migrations.py still runs
-every migration into an empty database (``clean_database_url``) on each run, on both databases.
+gets a fresh copy of it: on PostgreSQL a new database made with ``CREATE DATABASE ... TEMPLATE``
+and dropped after the test, on SQLite an in-memory database (or a file, for tests that share one
+between connections) the template is copied into with SQLite's backup API. A copy is exactly what
+the migrations built, and takes milliseconds where running them took about a second a test.
+tests/test_migrations.py still runs every migration into an empty database (``clean_database_url``)
+on each run, on both databases.
 
 Browser tests use a schema of their own in the ``TEST_DATABASE_URL`` database (through
 ``search_path``), so a test that wipes ``public`` never touches the live server's data.
@@ -30,7 +31,8 @@ from dpup.storage.db import driver_url
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 TEST_DATA = Path(__file__).resolve().parent / "data"
 
-_template: sqlite3.Connection | str | None = None  # SQLite: the migrated in-memory database; PostgreSQL: its name
+_sqlite_template: sqlite3.Connection | None = None  # migrated, in memory (also for SQLite files in PostgreSQL runs)
+_postgresql_template: str | None = None  # the migrated database's name
 _copies: list[str] = []  # PostgreSQL databases made for the current test
 _numbers = itertools.count(1)
 
@@ -64,11 +66,10 @@ def migrated_database_url() -> str:
     On SQLite this is an empty in-memory database: call ``copy_migrated_sqlite`` on the app's engine
     to fill it. On PostgreSQL it is a new database, dropped by ``drop_test_copies`` after the test.
     """
-    template = _migrated_template()
     if not TEST_DATABASE_URL:
         return "sqlite://"
     name = f"{_database_name()}_copy_{os.getpid()}_{next(_numbers)}"
-    _run_outside_transactions(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    _run_outside_transactions(f'CREATE DATABASE "{name}" TEMPLATE "{_migrated_postgresql()}"')
     _copies.append(name)
     return make_url(driver_url(TEST_DATABASE_URL)).set(database=name).render_as_string(hide_password=False)
 
@@ -76,11 +77,9 @@ def migrated_database_url() -> str:
 def copy_migrated_sqlite(engine: sa.Engine) -> None:
     """Copy the migrated template into the in-memory SQLite database behind ``engine`` (one shared
     connection: Flask-SQLAlchemy gives in-memory SQLite a StaticPool)."""
-    template = _migrated_template()
-    assert isinstance(template, sqlite3.Connection), "only the SQLite run copies an in-memory template"
     connection = engine.raw_connection()
     try:
-        template.backup(connection.driver_connection)
+        _migrated_sqlite().backup(connection.driver_connection)
     finally:
         connection.close()
 
@@ -88,11 +87,9 @@ def copy_migrated_sqlite(engine: sa.Engine) -> None:
 def migrated_sqlite_file(path: Path) -> str:
     """The URL of a new SQLite file at ``path`` holding a copy of the migrated template, for tests
     that need a file several connections can share."""
-    template = _migrated_template()
-    assert isinstance(template, sqlite3.Connection), "only the SQLite run copies an in-memory template"
     target = sqlite3.connect(path)
     try:
-        template.backup(target)
+        _migrated_sqlite().backup(target)
     finally:
         target.close()
     return f"sqlite:///{path}"
@@ -105,29 +102,33 @@ def drop_test_copies() -> None:
 
 
 def drop_migrated_template() -> None:
-    global _template
-    if isinstance(_template, str):
-        _run_outside_transactions(f'DROP DATABASE IF EXISTS "{_template}" WITH (FORCE)')
-    _template = None
+    global _postgresql_template
+    if _postgresql_template:
+        _run_outside_transactions(f'DROP DATABASE IF EXISTS "{_postgresql_template}" WITH (FORCE)')
+    _postgresql_template = None
 
 
-def _migrated_template() -> sqlite3.Connection | str:
-    """Run every migration, once per session, into the database the tests' copies are made from."""
-    global _template
-    if _template is not None:
-        return _template
-    if TEST_DATABASE_URL:
+def _migrated_sqlite() -> sqlite3.Connection:
+    """Every migration, run once per session into the in-memory database SQLite copies are made from."""
+    global _sqlite_template
+    if _sqlite_template is None:
+        memory = sqlite3.connect(":memory:", check_same_thread=False)
+        _run_every_migration("sqlite://", keep=memory)
+        _sqlite_template = memory
+    return _sqlite_template
+
+
+def _migrated_postgresql() -> str:
+    """Every migration, run once per session into the database PostgreSQL copies are made from."""
+    global _postgresql_template
+    if _postgresql_template is None:
         name = f"{_database_name()}_migrated_{os.getpid()}"
         _run_outside_transactions(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         _run_outside_transactions(f'CREATE DATABASE "{name}"')
         url = make_url(driver_url(TEST_DATABASE_URL)).set(database=name).render_as_string(hide_password=False)
         _run_every_migration(url, keep=None)
-        _template = name
-    else:
-        memory = sqlite3.connect(":memory:", check_same_thread=False)
-        _run_every_migration("sqlite://", keep=memory)
-        _template = memory
-    return _template
+        _postgresql_template = name
+    return _postgresql_template
 
 
 def _run_every_migration(url: str, keep: sqlite3.Connection | None) -> None:
