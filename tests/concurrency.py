@@ -13,14 +13,14 @@ import pytest
 
 from dpup.storage.db import db
 from tests.conftest import TEST_CONTENT, TEST_TREES, make_app
-from tests.database import clean_database_url, on_postgresql
+from tests.database import migrated_database_url, migrated_sqlite_file, on_postgresql
 
 BURST_TIMEOUT = 60  # seconds a thread may wait at the barrier: a hang fails the test instead
 
 
 @pytest.fixture
 def shared_app(tmp_path):
-    url = clean_database_url() if on_postgresql() else f"sqlite:///{tmp_path / 'shared.sqlite'}"
+    url = migrated_database_url() if on_postgresql() else migrated_sqlite_file(tmp_path / "shared.sqlite")
     # Enough connections for every thread of a burst at once, so that they really overlap.
     app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=url, TREES_DIR=str(TEST_TREES), CONTENT_DIR=str(TEST_CONTENT),
                    SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 50, "max_overflow": 0, "pool_timeout": BURST_TIMEOUT})

@@ -1,8 +1,9 @@
 """The migrations produce exactly the models' schema, on SQLite and on PostgreSQL (TEST_DATABASE_URL).
 
-The ``app`` fixture has already run every migration into an empty database; Alembic's autogenerate
-comparison against the models' metadata must then find nothing to do. A model changed without a
-migration (or a migration that differs from its model) fails here with the differences listed.
+This module's ``app`` fixture runs every migration into an empty database (other tests get a copy of
+one migrated at the start of the session); Alembic's autogenerate comparison against the models'
+metadata must then find nothing to do. A model changed without a migration (or a migration that
+differs from its model) fails here with the differences listed.
 """
 
 import pytest
@@ -17,7 +18,16 @@ from dpup.storage.db import db
 from dpup.storage.models import AnswerRecord
 from dpup.storage.setup import MIGRATIONS_DIR, upgrade_database
 from dpup.web.app import create_app
-from tests.conftest import TEST_CONTENT, TEST_TREES
+from tests.conftest import TEST_CONTENT, TEST_TREES, make_app
+
+
+@pytest.fixture
+def app(tmp_path):
+    """Every migration, run by this test into an empty database (not the session's migrated copy)."""
+    app = make_app(tmp_path, run_migrations=True, TREES_DIR=str(TEST_TREES), CONTENT_DIR=str(TEST_CONTENT))
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 def schema_differences() -> list:

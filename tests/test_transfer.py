@@ -16,6 +16,7 @@ from dpup.storage import actions as action_store
 from dpup.storage import assessments as store
 from dpup.storage.models import ActionItem, ActionStatus, Assessment, AuditEvent, Organisation, Status, User
 from tests.conftest import TEST_CONTENT, TEST_TREES, make_app
+from tests.database import migrated_sqlite_file
 from tests.test_flow import answer, start
 
 
@@ -61,7 +62,7 @@ def exported(app, client, tmp_path):
 
 def target_app(tmp_path):
     """Another dpup on its own SQLite file (the source may be PostgreSQL in CI)."""
-    return make_app(tmp_path / "target", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'target.sqlite'}",
+    return make_app(tmp_path / "target", SQLALCHEMY_DATABASE_URI=migrated_sqlite_file(tmp_path / "target.sqlite"),
                     TREES_DIR=str(TEST_TREES), CONTENT_DIR=str(TEST_CONTENT))
 
 
@@ -119,7 +120,7 @@ def test_who_submitted_moves_too_and_version_1_files_still_import(app, client, t
                  "assessments": [{k: v for k, v in a.items() if k != "submitted_by"} for a in data["assessments"]]}
     path.write_text(json.dumps(version_1))
     (tmp_path / "old").mkdir()
-    older = make_app(tmp_path / "old", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'old.sqlite'}",
+    older = make_app(tmp_path / "old", SQLALCHEMY_DATABASE_URI=migrated_sqlite_file(tmp_path / "old.sqlite"),
                      TREES_DIR=str(TEST_TREES), CONTENT_DIR=str(TEST_CONTENT))
     result = older.test_cli_runner().invoke(main, ["import", str(path)])
     assert result.exit_code == 0, result.output
