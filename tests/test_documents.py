@@ -270,7 +270,7 @@ def test_drafts_move_with_the_organisation(bundled_app, officer):
     with bundled_app.app_context():
         assessment = db.session.query(Assessment).filter_by(public_id=public_id).one()
         exported = export_organisation(assessment.organisation)
-    assert exported["version"] == 6
+    assert exported["version"] == 7
     item = next(a for a in exported["assessments"] if a["public_id"] == public_id)
     assert item["documents"][0]["document_id"] == "fact-sheet" and item["documents"][0]["te_reo"] is True
     import json

@@ -1,5 +1,6 @@
-"""Self-assessments move with their organisation (export format version 6): ratings, roadmap actions
-and history arrive as they left, the report reads the same, and a file at version 5 still imports."""
+"""Self-assessments move with their organisation (export format version 7): ratings, roadmap actions,
+history and the framework text they were rated against arrive as they left, the report reads the
+same, and files at versions 5 and 6 still import."""
 
 import json
 
@@ -35,7 +36,8 @@ def test_self_assessments_round_trip(app, people, tmp_path):
     assert app.test_cli_runner().invoke(main, ["export", "--organisation", "Te Whare Tiaki Trust",
                                                "-o", str(path)]).exit_code == 0
     data = json.loads(path.read_text())
-    assert data["version"] == 6 and [s["year"] for s in data["self_assessments"]] == [2025, 2026]
+    assert data["version"] == 7 and [s["year"] for s in data["self_assessments"]] == [2025, 2026]
+    framework_text = app.extensions["dpup.library"].maturity.file.text
     assert data["self_assessments"][1]["previous"] == first
     (tmp_path / "target").mkdir()
     target = target_app(tmp_path)
@@ -47,9 +49,29 @@ def test_self_assessments_round_trip(app, people, tmp_path):
         assert moved[2025].ratings_by_criterion()["frontline"].note == "=SUM(A1) whānau"
         assert [a.key for a in moved[2025].actions] == ["frontline"]
         assert moved[2025].actions[0].self_assessment_id == moved[2025].id
+        assert moved[2025].framework_text == framework_text  # the criteria as they were rated
     # Importing it again is refused and changes nothing.
     again = target.test_cli_runner().invoke(main, ["import", str(path)])
     assert again.exit_code != 0
+    # A version 6 file (no framework text) still imports; it is read with today's framework.
+    six = {**data, "version": 6, "assessments": [], "self_assessments": [
+        {k: v for k, v in sa.items() if k != "framework_text"} for sa in data["self_assessments"]]}
+    for sa in six["self_assessments"]:
+        sa["public_id"] = sa["public_id"][::-1]
+    for n, sa in enumerate(six["self_assessments"]):
+        sa["previous"] = six["self_assessments"][0]["public_id"] if n else None
+        for action in sa["actions"]:
+            action["public_id"] = action["public_id"][::-1]
+    (tmp_path / "six").mkdir()
+    six_path = tmp_path / "six.json"
+    six_path.write_text(json.dumps(six))
+    from tests.conftest import TEST_CONTENT, TEST_TREES, make_app
+    sixth = make_app(tmp_path / "six", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'six.sqlite'}",
+                     TREES_DIR=str(TEST_TREES), CONTENT_DIR=str(TEST_CONTENT))
+    result = sixth.test_cli_runner().invoke(main, ["import", str(six_path)])
+    assert result.exit_code == 0, result.output
+    with sixth.app_context():
+        assert [sa.framework_text for sa in db.session.scalars(select(SelfAssessment))] == [None, None]
     # A version 5 file (no self-assessments) still imports.
     older = {**data, "version": 5}
     older.pop("self_assessments")
@@ -58,7 +80,6 @@ def test_self_assessments_round_trip(app, people, tmp_path):
     (tmp_path / "old").mkdir()
     old_path = tmp_path / "old.json"
     old_path.write_text(json.dumps(older))
-    from tests.conftest import TEST_CONTENT, TEST_TREES, make_app
     fresh = make_app(tmp_path / "old", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'old.sqlite'}",
                      TREES_DIR=str(TEST_TREES), CONTENT_DIR=str(TEST_CONTENT))
     assert fresh.test_cli_runner().invoke(main, ["import", str(old_path)]).exit_code == 0

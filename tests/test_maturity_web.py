@@ -229,3 +229,31 @@ def test_a_session_time_out_keeps_the_typed_rating_until_the_person_logs_in_agai
     assert "typed before the time-out" in text_of(form)
     with app.app_context():  # nothing was saved without their say
         assert not db.session.scalar(select(SelfAssessment).where(SelfAssessment.public_id == sa)).ratings
+
+
+def test_a_self_assessment_keeps_the_criteria_it_was_rated_against(app, login_as, tmp_path):
+    """Rewording a criterion later changes new self-assessments only: a year already rated (and its
+    report) still says what the criterion said when it was started."""
+    import shutil
+
+    from dpup.engine import load_library
+    from tests.conftest import TEST_CONTENT, TEST_TREES
+
+    officer = login_as("privacy_officer")
+    old_year = start(officer, 2025)
+    assert "Do we write down why?" in text_of(officer.get(f"/maturity/{old_year}"))
+    trees = tmp_path / "trees"
+    shutil.copytree(TEST_TREES, trees)
+    framework = trees / "maturity" / "framework.yaml"
+    framework.write_text(framework.read_text().replace("Do we write down why?", "Is our purpose written down?"))
+    reworded = load_library(trees, TEST_CONTENT)
+    assert not reworded.problems
+    app.extensions["dpup.library"] = reworded
+    for url in (f"/maturity/{old_year}", f"/maturity/{old_year}/report",
+                f"/maturity/{old_year}/criteria/purpose-written"):
+        page = text_of(officer.get(url))
+        assert "Do we write down why?" in page and "Is our purpose written down?" not in page, url
+    assert "Do we write down why?" in pdf_text(officer.get(f"/maturity/{old_year}/report.pdf").data)
+    new_year = start(officer, 2026)
+    page = text_of(officer.get(f"/maturity/{new_year}"))
+    assert "Is our purpose written down?" in page and "Do we write down why?" not in page

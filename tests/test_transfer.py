@@ -68,7 +68,7 @@ def target_app(tmp_path):
 
 def test_round_trip_gives_identical_reports(app, exported, tmp_path):
     data = json.loads(exported.read_text())
-    assert data["format"] == "dpup-export" and data["version"] == 6
+    assert data["format"] == "dpup-export" and data["version"] == 7
     assert data["assessments"][0]["history"] and data["tree_versions"][0]["source"].startswith("id: journey")
     moved = data["assessments"][0]
     assert moved["decision_sought"] == "Approve the dashboard?" and len(moved["lead_findings"]) == 1

@@ -8,6 +8,7 @@ the rule lives here, so changing a criterion or a level never needs a code chang
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -162,11 +163,12 @@ def roll_up(framework: Framework, ratings: Mapping[str, str | None]) -> RolledUp
 # --- Reading and checking the file ---------------------------------------------------------------
 
 
-def check_framework_file(path: Path, vocabulary: Vocabulary) -> tuple[Framework | None, list[Problem]]:
-    """Parse and check a framework file; every problem as ``file:node: reason (line N)``, where the
-    node is the criterion, element or section the problem is in."""
+def check_framework_file(path: Path, vocabulary: Vocabulary,
+                         text: str | None = None) -> tuple[Framework | None, list[Problem]]:
+    """Parse and check a framework file (or ``text`` said to come from ``path``); every problem as
+    ``file:node: reason (line N)``, where the node is the criterion, element or section it is in."""
     report = _Report(str(path))
-    data = _read(path, report, None)
+    data = _read(path, report, text)
     if data is None:
         return None, report.problems
     try:
@@ -248,6 +250,18 @@ def _check_meaning(framework: Framework, vocabulary: Vocabulary, data: dict, rep
                     report.add(criterion.id, f"unknown guideline '{criterion.guideline}'", cloc + ("guideline",))
                 if len(set(criterion.evidence)) != len(criterion.evidence):
                     report.add(criterion.id, "'evidence' names the same records twice", cloc + ("evidence",))
+
+
+_PINNED: dict[str, Framework | None] = {}
+
+
+def pinned_framework(text: str, vocabulary: Vocabulary) -> Framework | None:
+    """The framework a self-assessment kept (its file's text when it was started), read once per
+    process; None if this dpup can no longer read it (the caller falls back to today's framework)."""
+    key = hashlib.sha256(text.encode()).hexdigest()
+    if key not in _PINNED:
+        _PINNED[key] = check_framework_file(Path("framework.yaml"), vocabulary, text)[0]
+    return _PINNED[key]
 
 
 def load_framework(folder: Path, vocabulary: Vocabulary) -> tuple[Framework | None, list[Problem]]:

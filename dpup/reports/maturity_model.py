@@ -148,7 +148,8 @@ def evidence_facts(library: Library, framework: Framework, evidence: Evidence) -
     statuses = ", ".join(say(w["status"], n, status=Status(s).label.lower()) for s, n in sorted(a.by_status.items()))
     worst = ", ".join(say(w["severity"], n, severity=library.vocabulary.severities[s].lower()) if s
                       else say(w["no-action-needed"], n) for s, n in sorted(a.by_worst.items(), key=lambda kv: kv[0]))
-    assessments = [say(w["started"], a.started, year=year, statuses=statuses) if a.started else say(w["none"], year=year)]
+    assessments = [say(w["started"], a.started, year=year, statuses=statuses) if a.started
+                   else say(w["none"], year=year)]
     if a.started:
         assessments.append(say(w["worst"], worst=worst) if a.sampled == a.started
                            else say(w["worst-of-latest"], a.sampled, worst=worst))
@@ -174,8 +175,12 @@ def evidence_facts(library: Library, framework: Framework, evidence: Evidence) -
     w = words["documents"]
     drafted = "; ".join(say(w["document"], n, document=library.documents[d].title if d in library.documents else d)
                         for d, n in sorted(evidence.documents.items(), key=lambda kv: (-kv[1], kv[0])))
-    documents = [say(w["drafted"], a.started, year=year, documents=drafted) if a.started and drafted
-                 else say(w["none-drafted"], a.started, year=year) if a.started else say(w["no-assessments"], year=year)]
+    if not a.started:
+        documents = [say(w["no-assessments"], year=year)]
+    elif drafted:
+        documents = [say(w["drafted"], a.started, year=year, documents=drafted)]
+    else:
+        documents = [say(w["none-drafted"], a.started, year=year)]
     return {"assessments": tuple(assessments), "actions": tuple(actions), "checklists": tuple(checklists),
             "reviews": tuple(reviews), "documents": tuple(documents)}
 

@@ -25,6 +25,9 @@ class SelfAssessment(Reviewed, db.Model):
     # Which framework it was rated against (criteria are stored by id; the report names the version).
     framework_id: Mapped[str] = mapped_column(String(80))
     framework_version: Mapped[str] = mapped_column(String(40))
+    # The framework file as it was when this was started, so rewording a criterion later never changes
+    # what a signed-off year says (None: started before frameworks were kept; read with today's).
+    framework_text: Mapped[str | None] = mapped_column(Text, nullable=True)
     ratings: Mapped[list[MaturityRating]] = relationship(
         back_populates="self_assessment", cascade="all, delete-orphan", order_by="MaturityRating.id")
     actions: Mapped[list[ActionItem]] = relationship(

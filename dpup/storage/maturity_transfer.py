@@ -1,5 +1,6 @@
-"""Self-assessments in an organisation's export (format version 6): each with its ratings, its
-roadmap actions and its history, checked in full before anything is written, like assessments."""
+"""Self-assessments in an organisation's export (format version 6; version 7 adds the framework text
+each was rated against): each with its ratings, its roadmap actions and its history, checked in full
+before anything is written, like assessments."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ class SelfAssessmentOut(parts.ReviewedOut):
     year: int = Field(ge=2000, le=2100)
     framework_id: str = Field(pattern=ID, max_length=80)
     framework_version: str = Field(max_length=40)
+    framework_text: str | None = Field(default=None, max_length=1_000_000)  # version 7
     ratings: list[RatingOut] = Field(default=[], max_length=1000)
     actions: list[parts.ActionOut] = Field(default=[], max_length=1000)
 
@@ -42,7 +44,7 @@ def export_self_assessments(organisation: Organisation) -> list[dict]:
     by_id = {sa.id: sa.public_id for sa in found}
     return [{
         "public_id": sa.public_id, "year": sa.year, "framework_id": sa.framework_id,
-        "framework_version": sa.framework_version, **parts.review_out(sa),
+        "framework_version": sa.framework_version, "framework_text": sa.framework_text, **parts.review_out(sa),
         "previous": by_id.get(sa.previous_id), "created_by": parts.person_out(sa.created_by),
         "submitted_by": parts.person_out(sa.submitted_by),
         "ratings": [{"criterion_id": r.criterion_id, "level": r.level, "target": r.target, "note": r.note,
@@ -90,7 +92,8 @@ def add_self_assessments(organisation: Organisation, items: list[SelfAssessmentO
     added: dict[str, SelfAssessment] = {}
     for item in items:
         sa = SelfAssessment(**parts.review_in(organisation, item, added), year=item.year,
-                            framework_id=item.framework_id, framework_version=item.framework_version)
+                            framework_id=item.framework_id, framework_version=item.framework_version,
+                            framework_text=item.framework_text)
         sa.ratings = [MaturityRating(**r.model_dump()) for r in item.ratings]
         sa.actions.extend(parts.action_in(organisation, action) for action in item.actions)
         parts.store_with_history(organisation, sa, item)

@@ -41,15 +41,16 @@ from dpup.storage.transfer_parts import (
 __all__ = ["TransferError", "export_organisation", "import_organisation", "parse_export"]
 
 EXPORT_FORMAT = "dpup-export"
-EXPORT_VERSION = 6
+EXPORT_VERSION = 7
 # Version 2 added who submitted each assessment (``submitted_by``); version 3 lets a person's ``role``
 # name several roles, space-separated ("administrator privacy_officer"); version 4 adds the action
 # items and the privacy officer's words for the board brief. Older files still import: their action
 # items are made from their findings as they are imported, as viewing the report would. Version 5
 # adds which trees the pre-screen recommended and which were chosen, and why (``scope``). Version 6
 # adds the document drafts (``documents``): the text as edited and the facts it was drafted from; and
-# the organisation's DPUP self-assessments (``self_assessments``, see maturity_transfer.py).
-READABLE_VERSIONS = (1, 2, 3, 4, 5, 6)
+# the organisation's DPUP self-assessments (``self_assessments``, see maturity_transfer.py). Version 7
+# adds the framework text each self-assessment was rated against (``framework_text``).
+READABLE_VERSIONS = (1, 2, 3, 4, 5, 6, 7)
 MAX_LEAD_FINDINGS = 7
 
 

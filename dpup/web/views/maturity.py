@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from dpup.engine.maturity import pinned_framework
 from dpup.localtime import today
 from dpup.reports import maturity_model
 from dpup.reports.maturity_pdf import render_maturity_pdf
@@ -36,10 +37,13 @@ def _never_cache(response):
     return response
 
 
-def _framework():
+def _framework(sa: SelfAssessment | None = None):
+    """The framework ``sa`` was started with (what its criteria said then), or today's for new work."""
     framework = library().maturity
     if framework is None:
         abort(404)  # this library has no maturity framework
+    if sa is not None and sa.framework_text and sa.framework_text != framework.file.text:
+        return pinned_framework(sa.framework_text, library().vocabulary) or framework
     return framework
 
 
@@ -56,7 +60,7 @@ def _load(public_id: str) -> SelfAssessment:
 
 
 def _report(sa: SelfAssessment) -> maturity_model.MaturityReport:
-    framework, zone_name = _framework(), current_app.config["TIMEZONE"]
+    framework, zone_name = _framework(sa), current_app.config["TIMEZONE"]
     previous = store.previous_signed_off(sa.organisation_id, sa.year)
     evidence = gather(sa.organisation_id, sa.year, _today(), zone_name)
     return maturity_model.build(library(), framework, sa, previous, evidence, zone_name)
@@ -99,7 +103,7 @@ def _show(sa: SelfAssessment, review_form: ReviewForm, status: int = 200):
     return render_template("maturity/show.html", sa=sa, report=report, review_form=review_form,
                            action_form=ActionForm(), status=Status(sa.status), editable=sa.status in store.EDITABLE,
                            needs_another_approver=store.needs_another_approver(sa, current_user),
-                           unrated=store.unrated(_framework(), sa), history=history[:50], today=_today(),
+                           unrated=store.unrated(_framework(sa), sa), history=history[:50], today=_today(),
                            items=sa.actions), status
 
 
@@ -110,8 +114,8 @@ _review_pages.add_review_route(bp)  # the reviewer's decision: POST /<public_id>
 @bp.route("/<public_id>/criteria/<criterion_id>", methods=["GET", "POST"])
 @requires("maturity.edit")
 def rate(public_id: str, criterion_id: str):
-    framework = _framework()
     sa = _load(public_id)
+    framework = _framework(sa)
     criterion = framework.criterion(criterion_id)
     if criterion is None:
         abort(404)
@@ -161,7 +165,7 @@ def submit(public_id: str):
     sa = _load(public_id)
     if sa.status not in store.EDITABLE or not ActionForm().validate_on_submit():
         abort(400)
-    unrated = store.unrated(_framework(), sa)
+    unrated = store.unrated(_framework(sa), sa)
     return _review_pages.submit(sa, "Rate every criterion before you submit the self-assessment for review."
                                 if unrated else None)
 
@@ -172,7 +176,7 @@ def make_actions(public_id: str):
     sa = _load(public_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    made = store.make_actions(_framework(), sa, current_user)
+    made = store.make_actions(_framework(sa), sa, current_user)
     flash(f"Made {made} new action{'s' if made != 1 else ''} in the action register." if made
           else "Every gap already has an action in the register.")
     return redirect(url_for(".show", public_id=public_id, _anchor="roadmap"))
