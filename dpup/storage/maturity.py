@@ -70,8 +70,8 @@ def start(framework: Framework, user: User, year: int) -> SelfAssessment:
         raise YearTaken()
     previous = previous_signed_off(user.organisation_id, year)
     new = SelfAssessment(organisation_id=user.organisation_id, year=year, framework_id=framework.id,
-                         framework_version=framework.version[:40], framework_text=framework.file.text, created_by=user,
-                         previous_id=previous.id if previous else None)
+                         framework_version=framework.version[:40], framework_text=framework.file.text,
+                         created_by=user, previous_id=previous.id if previous else None)
     known = {c.id for c in framework.criteria}
     for rating in previous.ratings if previous else ():
         if rating.criterion_id in known and framework.level(rating.level):
