@@ -30,6 +30,18 @@ def make_self_assessment(app, email):
         return first.public_id, second.public_id
 
 
+def import_into_a_new_dpup(tmp_path, name: str, contents: dict):
+    """A new dpup (its own SQLite file) and the result of importing ``contents`` into it."""
+    from tests.conftest import TEST_CONTENT, TEST_TREES, make_app
+
+    (tmp_path / name).mkdir()
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps(contents))
+    fresh = make_app(tmp_path / name, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / f'{name}.sqlite'}",
+                     TREES_DIR=str(TEST_TREES), CONTENT_DIR=str(TEST_CONTENT))
+    return fresh, fresh.test_cli_runner().invoke(main, ["import", str(path)])
+
+
 def test_self_assessments_round_trip(app, people, tmp_path):
     first, second = make_self_assessment(app, people["own"]["privacy_officer"])
     path = tmp_path / "export.json"
@@ -62,13 +74,7 @@ def test_self_assessments_round_trip(app, people, tmp_path):
         sa["previous"] = six["self_assessments"][0]["public_id"] if n else None
         for action in sa["actions"]:
             action["public_id"] = action["public_id"][::-1]
-    (tmp_path / "six").mkdir()
-    six_path = tmp_path / "six.json"
-    six_path.write_text(json.dumps(six))
-    from tests.conftest import TEST_CONTENT, TEST_TREES, make_app
-    sixth = make_app(tmp_path / "six", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'six.sqlite'}",
-                     TREES_DIR=str(TEST_TREES), CONTENT_DIR=str(TEST_CONTENT))
-    result = sixth.test_cli_runner().invoke(main, ["import", str(six_path)])
+    sixth, result = import_into_a_new_dpup(tmp_path, "six", six)
     assert result.exit_code == 0, result.output
     with sixth.app_context():
         assert [sa.framework_text for sa in db.session.scalars(select(SelfAssessment))] == [None, None]
@@ -77,12 +83,7 @@ def test_self_assessments_round_trip(app, people, tmp_path):
     older.pop("self_assessments")
     for a in older["assessments"]:
         a["public_id"] = a["public_id"][::-1]
-    (tmp_path / "old").mkdir()
-    old_path = tmp_path / "old.json"
-    old_path.write_text(json.dumps(older))
-    fresh = make_app(tmp_path / "old", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'old.sqlite'}",
-                     TREES_DIR=str(TEST_TREES), CONTENT_DIR=str(TEST_CONTENT))
-    assert fresh.test_cli_runner().invoke(main, ["import", str(old_path)]).exit_code == 0
+    assert import_into_a_new_dpup(tmp_path, "old", older)[1].exit_code == 0
 
 
 def test_a_level_this_dpup_does_not_know_is_refused(app, people, tmp_path):
