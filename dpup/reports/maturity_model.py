@@ -13,7 +13,8 @@ from datetime import datetime
 from dpup.engine import Library
 from dpup.engine.maturity import Framework, roll_up
 from dpup.engine.maturity_wording import say
-from dpup.localtime import format_date, format_datetime
+from dpup.localtime import format_datetime
+from dpup.reports.rows import owner_and_due
 from dpup.storage.maturity import gaps, target_of
 from dpup.storage.maturity_evidence import Evidence
 from dpup.storage.maturity_models import SelfAssessment
@@ -225,8 +226,7 @@ def build(library: Library, framework: Framework, sa: SelfAssessment, previous: 
         if sa.signed_off_by else None
     asks = {c.id: c.asks for c in framework.criteria}
     gap_ids = set(gaps(framework, sa))
-    actions = tuple(ActionRow(i.text, asks.get(i.key, i.key), i.owner_label or "Not assigned",
-                              format_date(i.due) if i.due else "No due date", ActionStatus(i.status).label)
+    actions = tuple(ActionRow(i.text, asks.get(i.key, i.key), *owner_and_due(i), ActionStatus(i.status).label)
                     for i in sa.actions if i.key in gap_ids or i.status != ActionStatus.NOT_NEEDED)
     person = sa.created_by
     return MaturityReport(

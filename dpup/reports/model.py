@@ -39,6 +39,7 @@ from dpup.reports.rows import (
     SignOff,
     TreeSection,
     TreeUsed,
+    owner_and_due,
 )
 from dpup.storage.models import ActionItem, ActionStatus, Assessment, Status
 
@@ -143,13 +144,15 @@ def _action_rows(vocab, items: list[ActionItem], zone_name: str | None, today: d
     """Open actions first, soonest due first (none last), then the closed ones."""
     order = {s: n for n, s in enumerate(ActionStatus)}
     ranked = sorted(items, key=lambda a: (order[ActionStatus(a.status)], a.due is None, a.due or today, a.id or 0))
-    return tuple(ActionRow(
-        number=n, action=a.text, finding=a.finding, severity=vocab.label(Severity(a.severity)),
-        owner=a.owner_label or "Not assigned", due=format_date(a.due) if a.due else "No due date",
-        status=ActionStatus(a.status).label,
-        overdue=a.status == ActionStatus.OPEN and a.due is not None and a.due < today,
-        reason=a.reason, note=a.note, due_date=a.due,
-    ) for n, a in enumerate(ranked, start=1))
+
+    def row(n: int, a: ActionItem) -> ActionRow:
+        owner, due = owner_and_due(a)
+        return ActionRow(
+            number=n, action=a.text, finding=a.finding, severity=vocab.label(Severity(a.severity)),
+            owner=owner, due=due, status=ActionStatus(a.status).label,
+            overdue=a.status == ActionStatus.OPEN and a.due is not None and a.due < today,
+            reason=a.reason, note=a.note, due_date=a.due)
+    return tuple(row(n, a) for n, a in enumerate(ranked, start=1))
 
 
 def _owners(actions: tuple[ActionRow, ...]) -> tuple[OwnerRow, ...]:

@@ -10,8 +10,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from dpup.engine import Severity
-from dpup.localtime import format_datetime
-from dpup.storage.models import ActionStatus
+from dpup.localtime import format_date, format_datetime
+from dpup.storage.models import ActionItem, ActionStatus
+
+
+def owner_and_due(item: ActionItem) -> tuple[str, str]:
+    """An action's owner and due date as every report shows them (an assessment's or a self-assessment's)."""
+    return item.owner_label or "Not assigned", format_date(item.due) if item.due else "No due date"
 
 RATINGS = {
     None: "Strong",
